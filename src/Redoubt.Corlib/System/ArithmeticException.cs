@@ -1,0 +1,7 @@
+namespace System;
+
+public class ArithmeticException : SystemException
+{
+    public ArithmeticException() { }
+    public ArithmeticException(string? message) : base(message) { }
+}

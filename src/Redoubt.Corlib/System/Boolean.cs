@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Boolean
+{
+    private readonly bool _value;
+}

@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Byte
+{
+    private readonly byte _value;
+}

@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Char
+{
+    private readonly char _value;
+}

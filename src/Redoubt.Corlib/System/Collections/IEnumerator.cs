@@ -1,0 +1,8 @@
+namespace System.Collections;
+
+public interface IEnumerator
+{
+    object? Current { get; }
+    bool MoveNext();
+    void Reset();
+}

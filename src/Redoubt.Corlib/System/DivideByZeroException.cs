@@ -1,0 +1,7 @@
+namespace System;
+
+public class DivideByZeroException : ArithmeticException
+{
+    public DivideByZeroException() { }
+    public DivideByZeroException(string? message) : base(message) { }
+}

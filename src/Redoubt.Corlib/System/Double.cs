@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Double
+{
+    private readonly double _value;
+}

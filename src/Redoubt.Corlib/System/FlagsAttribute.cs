@@ -1,0 +1,6 @@
+namespace System;
+
+[AttributeUsage(AttributeTargets.Enum, Inherited = false)]
+public sealed class FlagsAttribute : Attribute
+{
+}

@@ -1,0 +1,7 @@
+namespace System;
+
+public class IndexOutOfRangeException : SystemException
+{
+    public IndexOutOfRangeException() { }
+    public IndexOutOfRangeException(string? message) : base(message) { }
+}

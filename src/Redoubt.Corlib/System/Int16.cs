@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Int16
+{
+    private readonly short _value;
+}

@@ -1,0 +1,7 @@
+namespace System;
+
+public class InvalidCastException : SystemException
+{
+    public InvalidCastException() { }
+    public InvalidCastException(string? message) : base(message) { }
+}

@@ -1,0 +1,7 @@
+namespace System;
+
+public class InvalidOperationException : SystemException
+{
+    public InvalidOperationException() { }
+    public InvalidOperationException(string? message) : base(message) { }
+}

@@ -1,0 +1,7 @@
+namespace System;
+
+public class OutOfMemoryException : SystemException
+{
+    public OutOfMemoryException() { }
+    public OutOfMemoryException(string? message) : base(message) { }
+}

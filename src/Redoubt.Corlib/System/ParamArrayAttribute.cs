@@ -1,0 +1,6 @@
+namespace System;
+
+[AttributeUsage(AttributeTargets.Parameter, Inherited = true)]
+public sealed class ParamArrayAttribute : Attribute
+{
+}

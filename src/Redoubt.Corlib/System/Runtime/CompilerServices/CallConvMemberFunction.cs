@@ -1,0 +1,5 @@
+namespace System.Runtime.CompilerServices;
+
+public class CallConvMemberFunction
+{
+}

@@ -1,0 +1,7 @@
+namespace System.Runtime.CompilerServices;
+
+[AttributeUsage(AttributeTargets.All, Inherited = false)]
+public sealed class IsReadOnlyAttribute : Attribute
+{
+
+}

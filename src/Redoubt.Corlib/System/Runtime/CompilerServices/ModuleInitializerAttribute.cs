@@ -1,0 +1,7 @@
+namespace System.Runtime.CompilerServices;
+
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class ModuleInitializerAttribute : Attribute
+{
+
+}

@@ -1,0 +1,7 @@
+namespace System.Runtime.CompilerServices;
+
+[AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+public sealed class ScopedRefAttribute : Attribute
+{
+
+}

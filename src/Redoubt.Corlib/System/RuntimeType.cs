@@ -1,0 +1,5 @@
+namespace System;
+
+internal sealed class RuntimeType : Type
+{
+}

@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct SByte
+{
+    private readonly sbyte _value;
+}

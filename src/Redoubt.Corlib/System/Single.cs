@@ -1,0 +1,6 @@
+namespace System;
+
+public readonly struct Single
+{
+    private readonly float _value;
+}

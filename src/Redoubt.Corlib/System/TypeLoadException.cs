@@ -1,0 +1,7 @@
+namespace System;
+
+public class TypeLoadException : SystemException
+{
+    public TypeLoadException() { }
+    public TypeLoadException(string? message) : base(message) { }
+}

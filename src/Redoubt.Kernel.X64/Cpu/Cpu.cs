@@ -1,0 +1,67 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Redoubt.Kernel.X64.Cpu;
+
+// Privileged instructions, implemented in Boot/cpu.asm of the image. Direct calls, no transition.
+internal static unsafe class Cpu
+{
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutByte")]
+    public static extern void OutByte(ushort port, byte value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInByte")]
+    public static extern byte InByte(ushort port);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutDword")]
+    public static extern void OutDword(ushort port, uint value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInDword")]
+    public static extern uint InDword(ushort port);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadCr0")]
+    public static extern ulong ReadCr0();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadCr2")]
+    public static extern ulong ReadCr2();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadCr3")]
+    public static extern ulong ReadCr3();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadCr4")]
+    public static extern ulong ReadCr4();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteCr3")]
+    public static extern void WriteCr3(ulong value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadMsr")]
+    public static extern ulong ReadMsr(uint msr);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteMsr")]
+    public static extern void WriteMsr(uint msr, ulong value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtCpuid")]
+    public static extern void Cpuid(uint leaf, uint subleaf, uint* registers);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadTsc")]
+    public static extern ulong ReadTsc();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtLoadGdt")]
+    public static extern void LoadGdt(DescriptorPointer* gdtr, ushort codeSelector, ushort dataSelector);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtLoadIdt")]
+    public static extern void LoadIdt(DescriptorPointer* idtr);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtLoadTr")]
+    public static extern void LoadTaskRegister(ushort selector);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInvalidatePage")]
+    public static extern void InvalidatePage(ulong address);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtHaltForever")]
+    public static extern void HaltForever();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReturnAddress")]
+    public static extern ulong ReturnAddress();
+
+    public const uint EferMsr = 0xC0000080;
+}
