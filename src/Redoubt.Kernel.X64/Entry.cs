@@ -1,40 +1,54 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Traps;
 
 namespace Redoubt.Kernel.X64;
 
+// The two ways into the kernel. Boot/pvh.asm calls PvhMain on the kernel stack; Boot/uefi.asm
+// calls UefiMain on the firmware's stack, which moves to the kernel stack after leaving boot
+// services. Both then run KernelMain.Start.
 internal static unsafe class Entry
 {
+    private static BootInfo? s_uefiBoot;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtRunOnKernelStack")]
+    private static extern void RunOnKernelStack(delegate* unmanaged<nint, void> function, nint argument);
+
     [UnmanagedCallersOnly(EntryPoint = "RedoubtPvhMain")]
-    private static void PvhMain(nint startInfo)
+    private static void PvhMain(PvhStartInfo* startInfo)
     {
         SerialPort.Initialize(SerialPort.Com1);
-        foreach (byte b in "Redoubt hello\n"u8)
-            SerialPort.Write(SerialPort.Com1, b);
-        Cpu.Cpu.OutByte(0xf4, 0x10);
-        Cpu.Cpu.HaltForever();
+        BootInfo boot = PvhBoot.Read(startInfo, out bool valid);
+        if (!valid)
+        {
+            Panic.Begin();
+            Log.Panic("boot"u8).Text("no valid PVH start_info at "u8).Hex((ulong)startInfo).End();
+            Panic.Halt();
+        }
+        KernelMain.Start(boot, ImageLayout.FromElf());
     }
 
     [UnmanagedCallersOnly(EntryPoint = "RedoubtUefiMain")]
-    private static ulong UefiMain(nint imageHandle, nint systemTable)
+    private static ulong UefiMain(nint imageHandle, byte* systemTable)
     {
         SerialPort.Initialize(SerialPort.Com1);
-        foreach (byte b in "Redoubt hello uefi\n"u8)
-            SerialPort.Write(SerialPort.Com1, b);
-        Cpu.Cpu.OutByte(0xf4, 0x10);
-        Cpu.Cpu.HaltForever();
+        Log.Info("boot"u8).Text("UEFI: reading the memory map and leaving boot services"u8).End();
+        BootInfo boot = UefiBoot.ExitBootServices(imageHandle, systemTable, out ulong status);
+        if (status != 0)
+        {
+            // Boot services are still up: returning hands the error back to the firmware.
+            Log.Error("boot"u8).Text("UEFI: ExitBootServices failed, status "u8).Hex(status).End();
+            return status;
+        }
+        FirmwareConfig.ReadFileInto("opt/org.redoubt/cmdline"u8, boot);
+        s_uefiBoot = boot;
+        RunOnKernelStack(&ContinueUefi, 0);
         return 0;
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "RedoubtRuntimeFailure")]
-    private static void RuntimeFailure(int kind, ulong rip, nint exception)
-    {
-        Cpu.Cpu.HaltForever();
-    }
-
-    [UnmanagedCallersOnly(EntryPoint = "RedoubtTrap")]
-    private static void Trap(nint frame)
-    {
-        Cpu.Cpu.HaltForever();
-    }
+    [UnmanagedCallersOnly]
+    private static void ContinueUefi(nint unused) => KernelMain.Start(s_uefiBoot!, ImageLayout.FromPe());
 }

@@ -5,7 +5,7 @@ default rel
 bits 64
 section .text
 
-global RedoubtOutByte, RedoubtInByte, RedoubtOutDword, RedoubtInDword
+global RedoubtOutByte, RedoubtInByte, RedoubtOutWord, RedoubtOutDword, RedoubtInDword
 RedoubtOutByte:            ; (ushort port, byte value)
     mov eax, ARG1d
     mov edx, ARG0d
@@ -15,6 +15,11 @@ RedoubtInByte:             ; (ushort port) -> byte
     mov edx, ARG0d
     xor eax, eax
     in al, dx
+    ret
+RedoubtOutWord:            ; (ushort port, ushort value)
+    mov eax, ARG1d
+    mov edx, ARG0d
+    out dx, ax
     ret
 RedoubtOutDword:           ; (ushort port, uint value)
     mov eax, ARG1d
@@ -26,7 +31,7 @@ RedoubtInDword:            ; (ushort port) -> uint
     in eax, dx
     ret
 
-global RedoubtReadCr0, RedoubtReadCr2, RedoubtReadCr3, RedoubtReadCr4, RedoubtWriteCr3
+global RedoubtReadCr0, RedoubtReadCr2, RedoubtReadCr3, RedoubtReadCr4, RedoubtWriteCr3, RedoubtWriteCr0
 RedoubtReadCr0:
     mov rax, cr0
     ret
@@ -38,6 +43,9 @@ RedoubtReadCr3:
     ret
 RedoubtReadCr4:
     mov rax, cr4
+    ret
+RedoubtWriteCr0:           ; (ulong value)
+    mov cr0, ARG0
     ret
 RedoubtWriteCr3:           ; (ulong value): also flushes all non-global TLB entries
     mov cr3, ARG0
@@ -143,7 +151,7 @@ RedoubtReturnAddress:      ; -> the address this call returns to (a probe for th
 
 ; The bump heap of Redoubt.Corlib's allocator (see BootArena) and the boot stack.
 global RedoubtHeapStart, RedoubtHeapEnd, RedoubtStackGuard, RedoubtStackTop
-global RedoubtTrapStackGuard, RedoubtTrapStackTop
+global RedoubtTrapStackGuard, RedoubtTrapStackTop, RedoubtTablePoolStart, RedoubtTablePoolEnd
 RedoubtHeapStart:
     lea rax, [redoubt_heap]
     ret
@@ -161,6 +169,12 @@ RedoubtTrapStackGuard:
     ret
 RedoubtTrapStackTop:
     lea rax, [redoubt_trap_stack_top]
+    ret
+RedoubtTablePoolStart:
+    lea rax, [redoubt_table_pool]
+    ret
+RedoubtTablePoolEnd:
+    lea rax, [redoubt_table_pool_end]
     ret
 
 ; Switches to the kernel's own stack and calls fn(arg); fn never returns.
@@ -191,3 +205,6 @@ redoubt_trap_stack:  resb 16 * 1024
 redoubt_trap_stack_top:
 redoubt_heap:        resb 4 * 1024 * 1024
 redoubt_heap_end:
+; Frames for the kernel's own page tables (KernelAddressSpace).
+redoubt_table_pool:  resb 256 * 4096
+redoubt_table_pool_end:

@@ -13,7 +13,7 @@ section .note.Xen note alloc noexec nowrite align=4
     dd pvh_start32
 
 section .boot exec nowrite align=16
-extern redoubt_stack_top, RedoubtPvhMain, RedoubtSeedCookie
+extern redoubt_stack_top, RedoubtPvhMain, RedoubtSeedCookie, RedoubtRuntimeInitialize
 global pvh_start32
 pvh_start32:
     cli
@@ -74,6 +74,7 @@ bits 64
     push rsi
     push rsi
     call RedoubtSeedCookie
+    call RedoubtRuntimeInitialize
     pop rdi
     pop rdi
     call RedoubtPvhMain
@@ -98,3 +99,27 @@ alignb 4096
 boot_pml4: resb 4096
 boot_pdpt: resb 4096
 boot_pd:   resb 4 * 4096
+
+; Section boundaries from pvh.ld, for the kernel's page tables: text, rodata, data+bss.
+section .text
+extern __text_start, __text_end, __rodata_start, __rodata_end, __data_start, __data_end, __image_start
+global RedoubtElfLayout
+RedoubtElfLayout:          ; (ulong* out6)
+    lea rax, [rel __text_start]
+    mov [rdi], rax
+    lea rax, [rel __text_end]
+    mov [rdi + 8], rax
+    lea rax, [rel __rodata_start]
+    mov [rdi + 16], rax
+    lea rax, [rel __rodata_end]
+    mov [rdi + 24], rax
+    lea rax, [rel __data_start]
+    mov [rdi + 32], rax
+    lea rax, [rel __data_end]
+    mov [rdi + 40], rax
+    ret
+
+global RedoubtImageBase
+RedoubtImageBase:
+    lea rax, [rel __image_start]
+    ret

@@ -5,7 +5,7 @@
 default rel
 bits 64
 section .text
-extern RedoubtUefiMain, RedoubtSeedCookie
+extern RedoubtUefiMain, RedoubtSeedCookie, RedoubtRuntimeInitialize
 global efi_main
 efi_main:
     push rbp
@@ -15,6 +15,7 @@ efi_main:
     push rdx
     sub rsp, 32
     call RedoubtSeedCookie
+    call RedoubtRuntimeInitialize
     add rsp, 32
     pop rdx
     pop rcx
@@ -29,4 +30,17 @@ extern __ImageBase
 global RedoubtImageBase
 RedoubtImageBase:
     lea rax, [__ImageBase]
+    ret
+
+; The section symbols of pvh.ld do not exist in the PE image: report empty bounds
+; (ImageLayout.FromPe reads the PE section table instead).
+global RedoubtElfLayout
+RedoubtElfLayout:          ; (ulong* out6)
+    xor eax, eax
+    mov [rcx], rax
+    mov [rcx + 8], rax
+    mov [rcx + 16], rax
+    mov [rcx + 24], rax
+    mov [rcx + 32], rax
+    mov [rcx + 40], rax
     ret

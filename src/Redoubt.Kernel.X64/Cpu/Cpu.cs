@@ -12,6 +12,9 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInByte")]
     public static extern byte InByte(ushort port);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutWord")]
+    public static extern void OutWord(ushort port, ushort value);
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutDword")]
     public static extern void OutDword(ushort port, uint value);
 
@@ -29,6 +32,9 @@ internal static unsafe class Cpu
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadCr4")]
     public static extern ulong ReadCr4();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteCr0")]
+    public static extern void WriteCr0(ulong value);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteCr3")]
     public static extern void WriteCr3(ulong value);
@@ -64,4 +70,6 @@ internal static unsafe class Cpu
     public static extern ulong ReturnAddress();
 
     public const uint EferMsr = 0xC0000080;
+    public const ulong EferNoExecuteEnable = 1UL << 11;
+    public const ulong Cr0WriteProtect = 1UL << 16;
 }

@@ -9,10 +9,14 @@ internal unsafe struct MethodTable
     private const uint ParameterizedKind = 0x00020000;
     private const uint ElementTypeMask = 0x7C000000;
     private const int ElementTypeShift = 26;
-    private const uint NullableElementType = 0x11;
-    private const uint InterfaceElementType = 0x12;
-    private const uint ArrayElementType = 0x14;
+    private const uint FirstReferenceElementType = 0x14;   // Class; below it: primitives, structs, Nullable
+    private const uint ClassElementType = 0x14;
+    private const uint InterfaceElementType = 0x15;
+    private const uint ArrayElementType = 0x17;
     private const uint SzArrayElementType = 0x18;
+    private const uint HasDispatchMapFlag = 0x00040000;
+    private const uint HasFinalizerFlag = 0x00100000;
+    private const uint HasSealedVTableEntriesFlag = 0x00400000;
 
     private uint _flags;
     private uint _baseSize;
@@ -32,11 +36,20 @@ internal unsafe struct MethodTable
 
     internal bool IsInterface => ElementType == InterfaceElementType;
 
-    // Primitive, enum and struct types carry an element type at or below ValueType/Nullable.
-    internal bool IsValueType => ElementType != 0 && ElementType <= NullableElementType;
+    // Primitive, enum, struct and Nullable types carry an element type below Class.
+    internal bool IsValueType => ElementType < FirstReferenceElementType;
 
     // System.Object is the one class without a base type.
-    internal bool IsObject => _relatedType == null && !IsInterface && !IsValueType && !IsParameterized;
+    internal bool IsObject => _relatedType == null && ElementType == ClassElementType;
+
+    // Value types: the size of the fields (BaseSize counts the object header and MethodTable
+    // pointer, plus padding recorded in the extended flags).
+    internal uint ValueTypeSize => _baseSize - (uint)(2 * sizeof(nint)) - ((_flags & 0xE0) >> 5);
+
+    // Nullable<T>: the offset of the value field (log2 in the extended flags); T is RelatedType.
+    internal int NullableValueOffset => 1 << (int)((_flags & 0x700) >> 8);
+
+    internal bool HasDispatchMap => (_flags & HasDispatchMapFlag) != 0;
 
     internal bool IsParameterized => (_flags & KindMask) == ParameterizedKind;
 
@@ -57,6 +70,29 @@ internal unsafe struct MethodTable
             fixed (MethodTable* self = &this)
                 return (MethodTable**)((byte*)self + sizeof(MethodTable) + _numVtableSlots * sizeof(nint));
         }
+    }
+
+    // Optional fields follow the interface map as 32-bit relative pointers, in this order:
+    // TypeManagerIndirection, WritableData, DispatchMap (if any), Finalizer (if any),
+    // SealedVirtualSlots (if any).
+    private int* OptionalFields => (int*)(InterfaceMap + _numInterfaces);
+
+    private static byte* FollowRelative(int* field) => (byte*)field + *field;
+
+    internal DispatchMap* DispatchMap => HasDispatchMap ? (DispatchMap*)FollowRelative(OptionalFields + 2) : null;
+
+    // The sealed vtable: 32-bit relative code pointers for slots at or past NumVtableSlots.
+    internal nint SealedVirtualSlot(int index)
+    {
+        int* field = OptionalFields + 2;
+        if (HasDispatchMap)
+            field++;
+        if ((_flags & HasFinalizerFlag) != 0)
+            field++;
+        if ((_flags & HasSealedVTableEntriesFlag) == 0)
+            return 0;
+        int* slots = (int*)FollowRelative(field);
+        return (nint)FollowRelative(slots + index);
     }
 
     internal nint* Vtable

@@ -33,8 +33,7 @@ internal static unsafe class RuntimeExports
     internal static object RhBox(MethodTable* type, ref byte data)
     {
         object box = BootArena.NewObject(type);
-        uint size = type->BaseSize - (uint)(2 * sizeof(nint));
-        SpanHelpers.Memmove(ref Unsafe.As<RawData>(box).Data, ref data, size);
+        SpanHelpers.Memmove(ref Unsafe.As<RawData>(box).Data, ref data, type->ValueTypeSize);
         return box;
     }
 
@@ -47,6 +46,19 @@ internal static unsafe class RuntimeExports
         if (obj is null || obj.GetMethodTable() != type)
             ThrowHelpers.ThrowInvalidCastException();
         return ref Unsafe.As<RawData>(obj).Data;
+    }
+
+    [RuntimeExport("RhUnboxNullable")]
+    internal static void RhUnboxNullable(ref byte data, MethodTable* nullableType, object? obj)
+    {
+        MethodTable* valueType = nullableType->RelatedType;
+        if (obj is not null && obj.GetMethodTable() != valueType)
+            ThrowHelpers.ThrowInvalidCastException();
+        SpanHelpers.ClearWithoutReferences(ref data, nullableType->ValueTypeSize);
+        if (obj is null)
+            return;
+        data = 1;   // hasValue
+        SpanHelpers.Memmove(ref Unsafe.Add(ref data, nullableType->NullableValueOffset), ref Unsafe.As<RawData>(obj).Data, valueType->ValueTypeSize);
     }
 
     [RuntimeExport("RhpAssignRef")]

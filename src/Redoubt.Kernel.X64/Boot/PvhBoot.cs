@@ -1,0 +1,26 @@
+using Redoubt.Kernel.Boot;
+
+namespace Redoubt.Kernel.X64.Boot;
+
+// Reads the PVH start_info the loader passed in EBX (identity-mapped by the boot stub).
+internal static unsafe class PvhBoot
+{
+    public static BootInfo Read(PvhStartInfo* startInfo, out bool valid)
+    {
+        BootInfo info = new BootInfo(BootPath.Pvh);
+        valid = startInfo != null && startInfo->Magic == PvhStartInfo.ExpectedMagic && startInfo->Version >= 1;
+        if (!valid)
+            return info;
+        info.RsdpAddress = startInfo->RsdpAddress;
+        PvhMemoryMapEntry* entries = (PvhMemoryMapEntry*)startInfo->MemoryMapAddress;
+        for (uint i = 0; i < startInfo->MemoryMapEntries; i++)
+            info.Memory.Add(entries[i].Address, entries[i].Size, MemoryKindNames.FromE820(entries[i].Type));
+        byte* commandLine = (byte*)startInfo->CommandLineAddress;
+        if (commandLine != null)
+        {
+            for (int i = 0; commandLine[i] != 0 && i <= BootInfo.CommandLineCapacity; i++)
+                info.AppendCommandLine(commandLine[i]);
+        }
+        return info;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Redoubt.Kernel.X64.Cpu;
+
+// Redoubt's own GDT (null, 64-bit code, data, TSS), TSS and IDT for exceptions 0-31. Installed
+// once per CPU at boot; the tables live in static storage and never move.
+internal static unsafe class DescriptorTables
+{
+    public const ushort CodeSelector = 0x08;
+    public const ushort DataSelector = 0x10;
+    public const ushort TssSelector = 0x18;
+
+    // Vectors whose handler must run on IST1: NMI, double fault, page fault (stack overflow
+    // arrives as a page fault on a guard page), machine check.
+    private static bool UsesInterruptStack(int vector) => vector is 2 or 8 or 14 or 18;
+
+    private static TaskStateSegment s_tss;
+    private static readonly ulong[] s_gdt = new ulong[5];
+    private static readonly IdtEntry[] s_idt = new IdtEntry[256];
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTrapVectors")]
+    private static extern ulong* TrapVectors();
+
+    public static void Install(ulong interruptStackTop)
+    {
+        fixed (TaskStateSegment* tss = &s_tss)
+        fixed (ulong* gdt = s_gdt)
+        fixed (IdtEntry* idt = s_idt)
+        {
+            tss->Ist1 = interruptStackTop;
+            tss->IoMapBase = (ushort)sizeof(TaskStateSegment);   // no I/O permission bitmap
+
+            gdt[0] = 0;
+            gdt[1] = 0x00AF9A000000FFFF;   // 64-bit code, ring 0
+            gdt[2] = 0x00CF92000000FFFF;   // data, ring 0
+            ulong tssBase = (ulong)tss, tssLimit = (ulong)sizeof(TaskStateSegment) - 1;
+            gdt[3] = (tssLimit & 0xFFFF) | ((tssBase & 0xFFFFFF) << 16) | (0x89UL << 40) | (((tssLimit >> 16) & 0xF) << 48) | (((tssBase >> 24) & 0xFF) << 56);
+            gdt[4] = tssBase >> 32;
+
+            DescriptorPointer gdtr = new DescriptorPointer { Limit = 5 * 8 - 1, Base = (ulong)gdt };
+            Cpu.LoadGdt(&gdtr, CodeSelector, DataSelector);
+            Cpu.LoadTaskRegister(TssSelector);
+
+            ulong* vectors = TrapVectors();
+            for (int vector = 0; vector < 32; vector++)
+                idt[vector] = IdtEntry.InterruptGate(vectors[vector], CodeSelector, UsesInterruptStack(vector) ? (byte)1 : (byte)0);
+            DescriptorPointer idtr = new DescriptorPointer { Limit = (ushort)(256 * sizeof(IdtEntry) - 1), Base = (ulong)idt };
+            Cpu.LoadIdt(&idtr);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Redoubt.Kernel.Paging;
+
+namespace Redoubt.Kernel.X64.Paging;
+
+// Page-table frames reached at their physical addresses: the kernel runs identity-mapped, and
+// every table frame comes from TableFramePool, inside the image's mapped data.
+internal struct IdentityMappedTableMemory : IPageTableMemory
+{
+    public ulong AllocateTable() => TableFramePool.Allocate();
+
+    public unsafe ulong ReadEntry(ulong table, int index) => ((ulong*)table)[index];
+
+    public unsafe void WriteEntry(ulong table, int index, ulong entry) => ((ulong*)table)[index] = entry;
+}

@@ -1,0 +1,35 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Redoubt.Kernel.X64.Paging;
+
+// Frames for the kernel's own page tables: a fixed pool in the image's .bss (Boot/cpu.asm).
+// Frames are handed out once, zeroed, and never returned.
+internal static unsafe class TableFramePool
+{
+    private static ulong s_next;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTablePoolStart")]
+    private static extern ulong PoolStart();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTablePoolEnd")]
+    private static extern ulong PoolEnd();
+
+    public static ulong Used => s_next == 0 ? 0 : (s_next - PoolStart()) / 4096;
+
+    public static ulong Capacity => (PoolEnd() - PoolStart()) / 4096;
+
+    public static ulong Allocate()
+    {
+        if (s_next == 0)
+            s_next = PoolStart();
+        if (s_next >= PoolEnd())
+            return 0;
+        ulong frame = s_next;
+        s_next += 4096;
+        ulong* words = (ulong*)frame;
+        for (int i = 0; i < 512; i++)
+            words[i] = 0;
+        return frame;
+    }
+}

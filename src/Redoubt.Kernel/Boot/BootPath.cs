@@ -1,0 +1,7 @@
+namespace Redoubt.Kernel.Boot;
+
+public enum BootPath
+{
+    Pvh,
+    Uefi,
+}

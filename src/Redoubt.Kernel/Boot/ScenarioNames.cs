@@ -1,0 +1,58 @@
+using System;
+
+namespace Redoubt.Kernel.Boot;
+
+public static class ScenarioNames
+{
+    public static ReadOnlySpan<byte> Key => "redoubt.scenario"u8;
+
+    private static readonly Scenario[] s_all =
+    [
+        Scenario.Boot, Scenario.IndexOutOfRange, Scenario.WriteReadOnly, Scenario.NullDereference,
+        Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
+        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.InterfaceDispatch,
+    ];
+
+    public static ReadOnlySpan<Scenario> All => s_all;
+
+    public static ReadOnlySpan<byte> Of(Scenario scenario) => scenario switch
+    {
+        Scenario.Boot => "boot"u8,
+        Scenario.IndexOutOfRange => "index-out-of-range"u8,
+        Scenario.WriteReadOnly => "write-readonly"u8,
+        Scenario.NullDereference => "null-dereference"u8,
+        Scenario.DivideByZero => "divide-by-zero"u8,
+        Scenario.Overflow => "overflow"u8,
+        Scenario.InvalidCast => "invalid-cast"u8,
+        Scenario.Throw => "throw"u8,
+        Scenario.StackOverflow => "stack-overflow"u8,
+        Scenario.WxAuditNegative => "wx-audit-negative"u8,
+        Scenario.InterfaceDispatch => "interface-dispatch"u8,
+        _ => "unknown"u8,
+    };
+
+    // An absent name selects the default scenario, Boot; a name nobody knows is Unknown.
+    public static Scenario Parse(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty)
+            return Scenario.Boot;
+        foreach (Scenario scenario in All)
+        {
+            if (Equal(Of(scenario), name))
+                return scenario;
+        }
+        return Scenario.Unknown;
+    }
+
+    private static bool Equal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+            return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+}

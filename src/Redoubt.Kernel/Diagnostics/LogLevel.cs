@@ -1,0 +1,10 @@
+namespace Redoubt.Kernel.Diagnostics;
+
+public enum LogLevel
+{
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Panic,
+}

@@ -1,0 +1,16 @@
+namespace Redoubt.Kernel.Paging;
+
+// [Start, End): End is one past the last byte.
+public readonly struct AddressRange
+{
+    public AddressRange(ulong start, ulong end)
+    {
+        Start = start;
+        End = end;
+    }
+
+    public ulong Start { get; }
+    public ulong End { get; }
+
+    public bool Intersects(ulong start, ulong end) => Start < end && End > start;
+}
