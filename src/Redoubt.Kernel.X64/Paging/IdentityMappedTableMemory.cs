@@ -8,6 +8,11 @@ internal struct IdentityMappedTableMemory : IPageTableMemory
 {
     public ulong AllocateTable() => TableFramePool.Allocate();
 
+    public ulong TablesAvailable => TableFramePool.Capacity - TableFramePool.Used;
+
+    // The kernel's own tables are never taken apart.
+    public void FreeTable(ulong table) { }
+
     public unsafe ulong ReadEntry(ulong table, int index) => ((ulong*)table)[index];
 
     public unsafe void WriteEntry(ulong table, int index, ulong entry) => ((ulong*)table)[index] = entry;

@@ -13,24 +13,24 @@ namespace Redoubt.Kernel.X64.Paging;
 // - RAM is identity-mapped read/write/NX so the kernel can reach boot data and, later, frames.
 internal static class KernelAddressSpace
 {
-    private static PageTableBuilder<IdentityMappedTableMemory> s_builder;
+    private static PageTable<X86PageFormat, IdentityMappedTableMemory> s_table;
 
-    public static ulong Root => s_builder.Root;
+    public static ulong Root => s_table.Root;
 
-    public static PageTableBuilder<IdentityMappedTableMemory> Builder => s_builder;
+    public static ref PageTable<X86PageFormat, IdentityMappedTableMemory> Table => ref s_table;
 
     public static MapStatus Build(in ImageLayout image, MemoryMap memory, AddressRange stackGuard, AddressRange trapStackGuard)
     {
         ulong root = TableFramePool.Allocate();
         if (root == 0)
             return MapStatus.OutOfTableFrames;
-        s_builder = new PageTableBuilder<IdentityMappedTableMemory>(default, root);
+        s_table = new PageTable<X86PageFormat, IdentityMappedTableMemory>(default, root);
 
         ReadOnlySpan<AddressRange> guards = [stackGuard, trapStackGuard];
         for (int i = 0; i < image.Count; i++)
         {
             ImageSection section = image[i];
-            MapStatus status = s_builder.MapIdentityExcept(section.Start, section.End, section.Attributes, guards);
+            MapStatus status = s_table.MapIdentityExcept(section.Start, section.End, section.Attributes, guards);
             if (status != MapStatus.Success)
                 return status;
         }
@@ -40,7 +40,7 @@ internal static class KernelAddressSpace
         {
             if (!IsRam(region.Kind))
                 continue;
-            MapStatus status = s_builder.MapIdentityExcept(region.Base, region.End, PageAttributes.Writable, holes);
+            MapStatus status = s_table.MapIdentityExcept(region.Base, region.End, PageAttributes.Writable, holes);
             if (status != MapStatus.Success)
                 return status;
         }
@@ -56,8 +56,10 @@ internal static class KernelAddressSpace
     {
         Cpu.Cpu.WriteMsr(Cpu.Cpu.EferMsr, Cpu.Cpu.ReadMsr(Cpu.Cpu.EferMsr) | Cpu.Cpu.EferNoExecuteEnable);
         Cpu.Cpu.WriteCr0(Cpu.Cpu.ReadCr0() | Cpu.Cpu.Cr0WriteProtect);
-        Cpu.Cpu.WriteCr3(s_builder.Root);
+        Cpu.Cpu.WriteCr3(s_table.Root);
     }
 
-    public static PageTableAuditResult Audit() => PageTableAudit.Run(default(IdentityMappedTableMemory), Cpu.Cpu.ReadCr3() & PageTableEntry.AddressMask);
+    // Audits the tables the CPU is using (CR3), not the ones this code believes it built.
+    public static PageTableAuditResult Audit() =>
+        PageTableAudit.Run(new PageTable<X86PageFormat, IdentityMappedTableMemory>(default, Cpu.Cpu.ReadCr3() & PageTableEntry.AddressMask));
 }

@@ -55,7 +55,7 @@ internal static unsafe class FaultScenarios
     private static void MapWritableExecutableProbe()
     {
         ulong frame = TableFramePool.Allocate();
-        MapStatus status = KernelAddressSpace.Builder.Map(WxProbeAddress, frame, 4096, PageAttributes.Writable | PageAttributes.Executable);
+        MapStatus status = KernelAddressSpace.Table.Map(WxProbeAddress, frame, 4096, PageAttributes.Writable | PageAttributes.Executable);
         Log.Info("selftest"u8).Text("mapped a writable+executable page at "u8).Hex(WxProbeAddress).Text(status == MapStatus.Success ? " (ok)"u8 : " (failed)"u8).End();
         KernelMain.AuditPageTables();
     }

@@ -9,6 +9,8 @@ public enum MapStatus
     AlreadyMapped,
     // No frame left for a page table.
     OutOfTableFrames,
-    // Not a canonical 48-bit virtual address.
+    // Not a canonical 48-bit virtual address, or the range crosses the canonical hole.
     NonCanonical,
+    // Part of the range is not mapped.
+    NotMapped,
 }

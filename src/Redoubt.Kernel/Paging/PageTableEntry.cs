@@ -22,6 +22,30 @@ public static class PageTableEntry
 
     public static bool IsPresent(ulong entry) => (entry & Present) != 0;
 
+    public static ulong LeafBits(PageAttributes attributes)
+    {
+        ulong bits = Present;
+        if ((attributes & PageAttributes.Writable) != 0)
+            bits |= Writable;
+        if ((attributes & PageAttributes.Executable) == 0)
+            bits |= NoExecute;
+        if ((attributes & PageAttributes.Uncached) != 0)
+            bits |= CacheDisable | WriteThrough;
+        return bits;
+    }
+
+    public static PageAttributes AttributesOf(ulong entry)
+    {
+        PageAttributes attributes = PageAttributes.ReadOnly;
+        if ((entry & Writable) != 0)
+            attributes |= PageAttributes.Writable;
+        if ((entry & NoExecute) == 0)
+            attributes |= PageAttributes.Executable;
+        if ((entry & CacheDisable) != 0)
+            attributes |= PageAttributes.Uncached;
+        return attributes;
+    }
+
     public static ulong Address(ulong entry) => entry & AddressMask;
 
     // Index into the table at level (4 = PML4 ... 1 = PT) for a virtual address.

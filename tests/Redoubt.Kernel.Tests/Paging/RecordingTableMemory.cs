@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Redoubt.Kernel.Paging;
+using Xunit;
 
 namespace Redoubt.Kernel.Tests.Paging;
 
@@ -24,6 +25,10 @@ public sealed class TableStore
 
     public IReadOnlyDictionary<ulong, ulong[]> Tables => _tables;
 
+    public int Freed { get; private set; }
+
+    public ulong Available => (ulong)Math.Max(0, _frameBudget - _tables.Count);
+
     public ulong Allocate()
     {
         if (_tables.Count >= _frameBudget)
@@ -32,6 +37,12 @@ public sealed class TableStore
         _nextFrame += 4096;
         _tables[frame] = new ulong[512];
         return frame;
+    }
+
+    public void Free(ulong table)
+    {
+        Assert.True(_tables.Remove(table), $"freed {table:x}, not a table frame");
+        Freed++;
     }
 
     public ulong Read(ulong table, int index) => _tables[table][index];
@@ -51,6 +62,10 @@ public readonly struct RecordingTableMemory : IPageTableMemory
     public TableStore Store { get; }
 
     public ulong AllocateTable() => Store.Allocate();
+
+    public ulong TablesAvailable => Store.Available;
+
+    public void FreeTable(ulong table) => Store.Free(table);
 
     public ulong ReadEntry(ulong table, int index) => Store.Read(table, index);
 

@@ -5,15 +5,15 @@ using Xunit;
 
 namespace Redoubt.Kernel.Tests.Paging;
 
-public class PageTableBuilderTests
+public class PageTableTests
 {
     private const ulong Page = 4096, Large = 2UL << 20;
 
-    private static (PageTableBuilder<RecordingTableMemory> Builder, TableStore Store) NewTables(int frameBudget = 1000)
+    private static (PageTable<X86PageFormat, RecordingTableMemory> Builder, TableStore Store) NewTables(int frameBudget = 1000)
     {
         var store = new TableStore(frameBudget: frameBudget);
         var memory = new RecordingTableMemory(store);
-        return (new PageTableBuilder<RecordingTableMemory>(memory, store.Allocate()), store);
+        return (new PageTable<X86PageFormat, RecordingTableMemory>(memory, store.Allocate()), store);
     }
 
     [Fact]
@@ -60,10 +60,12 @@ public class PageTableBuilderTests
     [InlineData(0x1000UL, 0x1800UL, 0x1000UL)]
     [InlineData(0x1000UL, 0x1000UL, 0x10UL)]
     [InlineData(0xFFFF_FFFF_FFFF_F000UL, 0x1000UL, 0x2000UL)]
+    [InlineData(0x1000UL, 0xFFFF_FFFF_FFFF_F000UL, 0x2000UL)]
     public void RejectsMisalignedOrWrappingRangesWithoutWriting(ulong va, ulong pa, ulong length)
     {
         var (builder, store) = NewTables();
         Assert.Equal(MapStatus.Misaligned, builder.Map(va, pa, length, PageAttributes.Writable));
+        Assert.Equal(MapStatus.Misaligned, builder.Map(va, pa, 0, PageAttributes.Writable));
         Assert.Equal(0, store.Writes);
     }
 
@@ -91,8 +93,9 @@ public class PageTableBuilderTests
     [Fact]
     public void ReportsExhaustedTableFrames()
     {
-        var (builder, _) = NewTables(frameBudget: 2);
+        var (builder, store) = NewTables(frameBudget: 2);
         Assert.Equal(MapStatus.OutOfTableFrames, builder.Map(0x1000, 0x1000, Page, PageAttributes.Writable));
+        Assert.Equal(0, store.Writes);
     }
 
     [Fact]
