@@ -43,6 +43,12 @@ public readonly ref struct ReadOnlySpan<T>
         _length = length;
     }
 
+    public ReadOnlySpan(ref readonly T reference)
+    {
+        _reference = ref Unsafe.AsRef(in reference);
+        _length = 1;
+    }
+
     internal ReadOnlySpan(ref T reference, int length)
     {
         _reference = ref reference;

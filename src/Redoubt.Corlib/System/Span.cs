@@ -43,6 +43,12 @@ public readonly ref struct Span<T>
         _length = length;
     }
 
+    public Span(ref T reference)
+    {
+        _reference = ref reference;
+        _length = 1;
+    }
+
     internal Span(ref T reference, int length)
     {
         _reference = ref reference;

@@ -6,15 +6,6 @@ using Xunit;
 
 namespace Redoubt.Kernel.Tests.Diagnostics;
 
-public struct CapturingSink : ILogSink
-{
-    [ThreadStatic] private static List<string>? s_lines;
-
-    public static List<string> Lines => s_lines ??= new List<string>();
-
-    public static void WriteLine(ReadOnlySpan<byte> line) => Lines.Add(Encoding.ASCII.GetString(line));
-}
-
 public class LogLineTests
 {
     [Fact]

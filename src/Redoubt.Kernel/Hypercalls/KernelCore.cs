@@ -1,0 +1,221 @@
+using System;
+using Redoubt.Abi;
+using Redoubt.Kernel.Capabilities;
+using Redoubt.Kernel.Memory;
+using Redoubt.Kernel.Objects;
+using Redoubt.Kernel.Paging;
+
+namespace Redoubt.Kernel.Hypercalls;
+
+// The hypercall interface: every call is decode -> validate -> perform. Validation reads state
+// only and returns a precise status on the first problem; perform runs only when validation
+// passed and cannot fail (every table frame it needs was counted), so a failed call leaves all
+// state bit-for-bit unchanged. Callers are domains: 0 = Dom0, n >= 1 = VM n.
+// The invariants this code keeps are listed, with the tests that check them, in
+// docs/spec/invariants.md.
+public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhysicalMemory
+{
+    public const ushort Dom0 = 0;
+    private const ulong PageSize = PageTableEntry.PageSize;
+
+    private readonly KernelConfig _config;
+    private readonly MachineMemory<TPhysical> _machine;
+    private readonly CapabilitySpace _dom0Capabilities;
+    private readonly VirtualMachine[] _vms;
+    private readonly VirtualCpu[] _vcpus;
+    private PageTable<NptFormat, DomainTableMemory<TPhysical>> _dom0Table;
+
+    // Nested-table changes that required a TLB flush (the SVM backend performs them).
+    public ulong TlbFlushes { get; private set; }
+
+    private KernelCore(KernelConfig config, MachineMemory<TPhysical> machine)
+    {
+        _config = config;
+        _machine = machine;
+        _dom0Capabilities = new CapabilitySpace(config.CapabilitySlots);
+        _vms = new VirtualMachine[config.MaxVms];
+        for (int i = 0; i < _vms.Length; i++)
+            _vms[i] = new VirtualMachine((ushort)(i + 1), config.CapabilitySlots);
+        _vcpus = new VirtualCpu[config.MaxVms * config.MaxVcpusPerVm];
+        for (int i = 0; i < _vcpus.Length; i++)
+            _vcpus[i] = new VirtualCpu();
+    }
+
+    public KernelConfig Config => _config;
+
+    public MachineMemory<TPhysical> Machine => _machine;
+
+    public CapabilitySpace Dom0Capabilities => _dom0Capabilities;
+
+    public ReadOnlySpan<VirtualMachine> Vms => _vms;
+
+    public ReadOnlySpan<VirtualCpu> Vcpus => _vcpus;
+
+    public PageTable<NptFormat, DomainTableMemory<TPhysical>> Dom0Table => _dom0Table;
+
+    public PageTable<NptFormat, DomainTableMemory<TPhysical>> VmTable(VirtualMachine vm) =>
+        new PageTable<NptFormat, DomainTableMemory<TPhysical>>(new DomainTableMemory<TPhysical>(_machine, vm.Domain), vm.NestedRoot);
+
+    // Sets up the frame table, the free pool and Dom0's 1:1 nested table. Returns null when the
+    // configuration does not fit the machine.
+    public static KernelCore<TPhysical>? Create(TPhysical physical, KernelConfig config)
+    {
+        ulong frames = physical.FrameCount;
+        if (config.HypervisorFrames + config.TablePoolFrames > frames || config.MaxVms < 1 || config.MaxVms > ushort.MaxValue - 1
+            || config.MaxVcpusPerVm < 1 || config.CapabilitySlots < 1 || config.MaxPagesPerCall < 1)
+            return null;
+        var machine = new MachineMemory<TPhysical>(physical);
+        for (ulong frame = 0; frame < frames; frame++)
+        {
+            if (frame < config.HypervisorFrames)
+            {
+                machine.Frames.Set(frame, FrameState.Hypervisor, Dom0);
+            }
+            else if (frame < config.HypervisorFrames + config.TablePoolFrames)
+            {
+                physical.Frame(frame).Clear();
+                machine.Free.Push(frame);
+            }
+            else
+            {
+                machine.Frames.Set(frame, FrameState.Dom0, Dom0);
+            }
+        }
+        var core = new KernelCore<TPhysical>(config, machine);
+        var dom0Memory = new DomainTableMemory<TPhysical>(machine, Dom0);
+        ulong root = dom0Memory.AllocateTable();
+        if (root == 0)
+            return null;
+        core._dom0Table = new PageTable<NptFormat, DomainTableMemory<TPhysical>>(dom0Memory, root);
+        ulong dom0Start = (config.HypervisorFrames + config.TablePoolFrames) * PageSize;
+        ulong dom0Length = frames * PageSize - dom0Start;
+        if (dom0Length != 0 && core._dom0Table.Map(dom0Start, dom0Start, dom0Length, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
+            return null;
+        return core;
+    }
+
+    public HypercallResult Dispatch(ushort caller, in HypercallRegisters registers)
+    {
+        if (caller != Dom0 && (caller > _vms.Length || _vms[caller - 1].State == VmState.Free))
+            return HypercallResult.Fail(HypercallStatus.InvalidCapability);
+        return (Hypercall)registers.Number switch
+        {
+            Hypercall.Info => Info(caller, registers.Arg0, registers.Arg1),
+            Hypercall.VmCreate => VmCreate(caller),
+            Hypercall.VmDestroy => VmDestroy(caller, registers.Arg0),
+            Hypercall.MemDonate => MemDonate(caller, registers.Arg0, registers.Arg1, registers.Arg2, registers.Arg3),
+            Hypercall.MemReclaim => MemReclaim(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.VmLoad => VmLoad(caller, registers.Arg0, registers.Arg1, registers.Arg2, registers.Arg3, registers.Arg4),
+            Hypercall.VmFinalize => VmFinalize(caller, registers.Arg0),
+            Hypercall.VcpuCreate => VcpuCreate(caller, registers.Arg0),
+            Hypercall.VcpuSetState => VcpuSetState(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.MemShare => MemShare(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.MemUnshare => MemUnshare(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.VcpuRun => VcpuRun(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.VmReport => VmReport(caller, registers.Arg0, registers.Arg1, registers.Arg2),
+            Hypercall.CapDerive => CapDerive(caller, registers.Arg0, registers.Arg1),
+            Hypercall.CapRevoke => CapRevoke(caller, registers.Arg0),
+            _ => HypercallResult.Fail(HypercallStatus.UnknownHypercall),
+        };
+    }
+
+    // ---- Validation helpers: read-only ---------------------------------------------------------
+
+    private CapabilitySpace CapabilitiesOf(ushort caller) => caller == Dom0 ? _dom0Capabilities : _vms[caller - 1].Capabilities;
+
+    private HypercallStatus LookupVm(ushort caller, ulong slot, VmRights needed, out VirtualMachine vm)
+    {
+        vm = _vms[0];
+        CapabilitySpace space = CapabilitiesOf(caller);
+        if (!space.IsValidSlot(slot))
+            return HypercallStatus.InvalidCapability;
+        Capability capability = space.Get(slot);
+        if (capability.Type != ObjectType.Vm)
+            return HypercallStatus.WrongObjectType;
+        vm = _vms[capability.ObjectIndex];
+        if (vm.State == VmState.Free || vm.Generation != capability.Generation)
+            return HypercallStatus.InvalidCapability;
+        if ((capability.Rights & (ulong)needed) != (ulong)needed)
+            return HypercallStatus.InsufficientRights;
+        return HypercallStatus.Success;
+    }
+
+    private HypercallStatus LookupVcpu(ushort caller, ulong slot, VcpuRights needed, out VirtualCpu vcpu)
+    {
+        vcpu = _vcpus[0];
+        CapabilitySpace space = CapabilitiesOf(caller);
+        if (!space.IsValidSlot(slot))
+            return HypercallStatus.InvalidCapability;
+        Capability capability = space.Get(slot);
+        if (capability.Type != ObjectType.Vcpu)
+            return HypercallStatus.WrongObjectType;
+        vcpu = _vcpus[capability.ObjectIndex];
+        if (!vcpu.InUse || vcpu.Generation != capability.Generation)
+            return HypercallStatus.InvalidCapability;
+        if ((capability.Rights & (ulong)needed) != (ulong)needed)
+            return HypercallStatus.InsufficientRights;
+        return HypercallStatus.Success;
+    }
+
+    // Page count and byte length of a range argument, checked against the per-call bound.
+    private HypercallStatus CheckPages(ulong address, ulong pageCount, out ulong length)
+    {
+        length = pageCount * PageSize;
+        if (pageCount == 0 || pageCount > _config.MaxPagesPerCall || (address & (PageSize - 1)) != 0 || address + length < address)
+            return HypercallStatus.InvalidArgument;
+        return HypercallStatus.Success;
+    }
+
+    private PageTable<NptFormat, DomainTableMemory<TPhysical>> TableOf(ushort domain) =>
+        domain == Dom0 ? _dom0Table : VmTable(_vms[domain - 1]);
+
+    // A buffer in the caller's own memory: every page mapped in the caller's nested table
+    // (writable, when the kernel is to write it).
+    private bool IsCallerBuffer(ushort caller, ulong address, ulong length, bool writable)
+    {
+        if (length == 0 || address + length < address || length > 1UL << 20)
+            return false;
+        var table = TableOf(caller);
+        for (ulong page = address & ~(PageSize - 1); page < address + length; page += PageSize)
+        {
+            if (!table.Translate(page, out _, out PageAttributes attributes))
+                return false;
+            if (writable && (attributes & PageAttributes.Writable) == 0)
+                return false;
+        }
+        return true;
+    }
+
+    // Perform helpers over a validated caller buffer.
+    private void ReadCaller(ushort caller, ulong address, Span<byte> destination)
+    {
+        var table = TableOf(caller);
+        for (int done = 0; done < destination.Length;)
+        {
+            table.Translate(address + (ulong)done, out ulong physical, out _);
+            int offset = (int)(physical & (PageSize - 1));
+            int chunk = Math.Min((int)PageSize - offset, destination.Length - done);
+            _machine.Physical.Frame(physical / PageSize).Slice(offset, chunk).CopyTo(destination.Slice(done, chunk));
+            done += chunk;
+        }
+    }
+
+    private void WriteCaller(ushort caller, ulong address, ReadOnlySpan<byte> source)
+    {
+        var table = TableOf(caller);
+        for (int done = 0; done < source.Length;)
+        {
+            table.Translate(address + (ulong)done, out ulong physical, out _);
+            int offset = (int)(physical & (PageSize - 1));
+            int chunk = Math.Min((int)PageSize - offset, source.Length - done);
+            source.Slice(done, chunk).CopyTo(_machine.Physical.Frame(physical / PageSize).Slice(offset, chunk));
+            done += chunk;
+        }
+    }
+
+    private void NoteFlush(TlbFlush flush)
+    {
+        if (flush == TlbFlush.Required)
+            TlbFlushes++;
+    }
+}
