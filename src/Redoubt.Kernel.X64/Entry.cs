@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Cpu;
 using Redoubt.Kernel.X64.Traps;
 
 namespace Redoubt.Kernel.X64;
@@ -17,9 +18,13 @@ internal static unsafe class Entry
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtRunOnKernelStack")]
     private static extern void RunOnKernelStack(delegate* unmanaged<nint, void> function, nint argument);
 
+    // Safe: startInfo is the address the PVH loader passed in EBX; PvhBoot checks its magic
+    // before reading anything else, and the boot stub's map covers the first 4 GiB.
     [UnmanagedCallersOnly(EntryPoint = "RedoubtPvhMain")]
     private static void PvhMain(PvhStartInfo* startInfo)
     {
+        // First, so that any fault from here on is a named panic, not a silent triple fault.
+        DescriptorTables.Install(StackBounds.TrapStackTop);
         SerialPort.Initialize(SerialPort.Com1);
         BootInfo boot = PvhBoot.Read(startInfo, out bool valid);
         if (!valid)
@@ -43,6 +48,9 @@ internal static unsafe class Entry
             Log.Error("boot"u8).Text("UEFI: ExitBootServices failed, status "u8).Hex(status).End();
             return status;
         }
+        // Boot services are gone: interrupts stay off until Redoubt has handlers for them.
+        Cpu.Cpu.DisableInterrupts();
+        DescriptorTables.Install(StackBounds.TrapStackTop);
         FirmwareConfig.ReadFileInto("opt/org.redoubt/cmdline"u8, boot);
         s_uefiBoot = boot;
         RunOnKernelStack(&ContinueUefi, 0);

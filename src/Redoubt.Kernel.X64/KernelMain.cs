@@ -12,14 +12,11 @@ namespace Redoubt.Kernel.X64;
 
 // The boot sequence both boot paths share once the boot protocol has been read: CPU tables,
 // memory map, the kernel's own page tables, the runtime self-check, then the scenario.
-internal static unsafe class KernelMain
+internal static class KernelMain
 {
+    // Runs with Redoubt's GDT, TSS and IDT installed (the entry points do that first).
     public static void Start(BootInfo boot, in ImageLayout image)
     {
-        DescriptorTables.Install(StackBounds.TrapStackTop);
-        TrapHandler.StackGuardStart = StackBounds.StackGuard;
-        TrapHandler.StackGuardEnd = StackBounds.StackGuard + 4096;
-
         Log.Info("boot"u8).Text("Redoubt "u8).Text(KernelVersion.Text).Text(" (boot path: "u8)
             .Text(boot.Path == BootPath.Pvh ? "pvh"u8 : "uefi"u8).Text(")"u8).End();
         Log.Info("boot"u8).Text("command line: \""u8).Text(boot.CommandLine).Text("\""u8).End();
@@ -27,6 +24,10 @@ internal static unsafe class KernelMain
             Log.Warn("boot"u8).Text("command line longer than "u8).Decimal(BootInfo.CommandLineCapacity).Text(" bytes: truncated"u8).End();
         Log.Info("boot"u8).Text("image "u8).Hex(image.Start).Text("-"u8).Hex(image.End - 1).Text(", ACPI RSDP at "u8).Hex(boot.RsdpAddress).End();
         PrintMemoryMap(boot.Memory);
+        if (image.Overflowed)
+            Fail("boot"u8, "image has more sections than the kernel maps: "u8, ImageLayout.MaxSections);
+        if (boot.Memory.TotalBytes(MemoryKind.Usable) == 0)
+            Fail("memory"u8, "the boot protocol reported no usable memory"u8, ReadOnlySpan<byte>.Empty);
 
         MapStatus status = KernelAddressSpace.Build(image, boot.Memory,
             new AddressRange(StackBounds.StackGuard, StackBounds.StackGuard + 4096),

@@ -134,7 +134,10 @@ RedoubtInvalidatePage:     ; (ulong address)
     invlpg [ARG0]
     ret
 
-global RedoubtHalt, RedoubtHaltForever
+global RedoubtHalt, RedoubtHaltForever, RedoubtDisableInterrupts
+RedoubtDisableInterrupts:
+    cli
+    ret
 RedoubtHalt:
     hlt
     ret

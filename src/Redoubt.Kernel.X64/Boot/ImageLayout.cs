@@ -6,6 +6,8 @@ namespace Redoubt.Kernel.X64.Boot;
 
 // Where the running image's sections are and what rights each needs: from pvh.ld's symbols for
 // the PVH ELF, from the PE section table for the UEFI image (the firmware may load it anywhere).
+// Safe: the PE headers read are those of the running image itself, at the base the linker
+// symbol __ImageBase names; offsets are the fixed PE/COFF layout.
 internal unsafe struct ImageLayout
 {
     public const int MaxSections = 12;
@@ -13,6 +15,8 @@ internal unsafe struct ImageLayout
     private ImageSectionArray _sections;
 
     public int Count;
+    // More sections than MaxSections: the kernel refuses to boot rather than leave some unmapped.
+    public bool Overflowed;
     public ulong Start;
     public ulong End;
     public ulong ReadOnlyDataStart;
@@ -27,8 +31,13 @@ internal unsafe struct ImageLayout
 
     private void Add(ulong start, ulong end, PageAttributes attributes)
     {
-        if (Count == MaxSections || end <= start)
+        if (end <= start)
             return;
+        if (Count == MaxSections)
+        {
+            Overflowed = true;
+            return;
+        }
         _sections[Count++] = new ImageSection { Start = start, End = end, Attributes = attributes };
         if (Start == 0 || start < Start)
             Start = start;

@@ -3,6 +3,8 @@ using Redoubt.Kernel.Boot;
 namespace Redoubt.Kernel.X64.Boot;
 
 // Reads the PVH start_info the loader passed in EBX (identity-mapped by the boot stub).
+// Safe: the magic and version are checked before any other field is read; the memory map and
+// command line are read at the addresses start_info gives, the command line bounded.
 internal static unsafe class PvhBoot
 {
     public static BootInfo Read(PvhStartInfo* startInfo, out bool valid)

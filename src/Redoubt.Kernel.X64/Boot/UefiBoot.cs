@@ -5,6 +5,8 @@ namespace Redoubt.Kernel.X64.Boot;
 // The UEFI hand-off: read the memory map, find the ACPI RSDP, leave boot services. Only boot
 // services Redoubt needs are called; after ExitBootServices the firmware owns nothing but its
 // runtime regions, which the kernel never maps.
+// Safe: the system table and boot-services pointers come from the firmware's entry arguments;
+// descriptors are read within the size GetMemoryMap reported, in a buffer Redoubt owns.
 internal static unsafe class UefiBoot
 {
     // Offsets in EFI_SYSTEM_TABLE and EFI_BOOT_SERVICES (UEFI 2.10, 4.3 and 4.4).
@@ -39,7 +41,11 @@ internal static unsafe class UefiBoot
                     continue;
                 status = exitBootServices(imageHandle, key);
             }
-            if (status != Success || descriptorSize < 40)
+            if (status != Success)
+                return info;
+            // A descriptor smaller than the spec's leaves the map unread: KernelMain then stops
+            // the boot with "no usable memory".
+            if (descriptorSize < 40)
                 return info;
             for (ulong offset = 0; offset + descriptorSize <= size; offset += descriptorSize)
             {
@@ -47,7 +53,8 @@ internal static unsafe class UefiBoot
                 uint type = *(uint*)descriptor;
                 ulong start = *(ulong*)(descriptor + 8);
                 ulong pages = *(ulong*)(descriptor + 24);
-                info.Memory.Add(start, pages * 4096, MemoryKindNames.FromUefi(type));
+                // A page count whose byte size overflows is malformed: Add rejects length 0.
+                info.Memory.Add(start, pages < 1UL << 52 ? pages * 4096 : 0, MemoryKindNames.FromUefi(type));
             }
         }
         return info;

@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Redoubt.Kernel.X64.Cpu;
 
 // Privileged instructions, implemented in Boot/cpu.asm of the image. Direct calls, no transition.
+// Safe: each routine does exactly what its name says and touches no memory but what a pointer
+// argument names; callers pass pointers to their own live locals or static tables.
 internal static unsafe class Cpu
 {
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutByte")]
@@ -62,6 +64,9 @@ internal static unsafe class Cpu
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInvalidatePage")]
     public static extern void InvalidatePage(ulong address);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtDisableInterrupts")]
+    public static extern void DisableInterrupts();
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtHaltForever")]
     public static extern void HaltForever();

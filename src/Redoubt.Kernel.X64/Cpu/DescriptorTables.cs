@@ -5,6 +5,8 @@ namespace Redoubt.Kernel.X64.Cpu;
 
 // Redoubt's own GDT (null, 64-bit code, data, TSS), TSS and IDT for exceptions 0-31. Installed
 // once per CPU at boot; the tables live in static storage and never move.
+// Safe: pointers are taken with fixed on static storage that lives as long as the kernel, and
+// descriptor formats follow SDM vol. 3 3.4.5, 7.2.3 and 6.14.1.
 internal static unsafe class DescriptorTables
 {
     public const ushort CodeSelector = 0x08;

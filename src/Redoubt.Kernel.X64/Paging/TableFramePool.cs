@@ -5,6 +5,7 @@ namespace Redoubt.Kernel.X64.Paging;
 
 // Frames for the kernel's own page tables: a fixed pool in the image's .bss (Boot/cpu.asm).
 // Frames are handed out once, zeroed, and never returned.
+// Safe: every frame lies inside the pool the linker reserved, which the kernel maps writable.
 internal static unsafe class TableFramePool
 {
     private static ulong s_next;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Redoubt.Kernel.Traps;
+using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
 
 namespace Redoubt.Kernel.X64.Traps;
@@ -9,8 +10,7 @@ namespace Redoubt.Kernel.X64.Traps;
 // kind of access) and dumps the registers.
 internal static unsafe class TrapHandler
 {
-    // The boot stack's guard page; set once the stack is known.
-    public static ulong StackGuardStart, StackGuardEnd;
+    // Safe: the frame pointer comes from Boot/traps.asm and points at the registers it pushed.
 
     [UnmanagedCallersOnly(EntryPoint = "RedoubtTrap")]
     private static void OnTrap(TrapFrame* frame)
@@ -21,7 +21,9 @@ internal static unsafe class TrapHandler
         var line = Log.Panic("trap"u8);
         if (frame->Vector == 14)
         {
-            PageFaultKind kind = TrapDiagnosis.ClassifyPageFault(faultAddress, frame->ErrorCode, StackGuardStart, StackGuardEnd);
+            PageFaultKind kind = TrapDiagnosis.ClassifyPageFault(faultAddress, frame->ErrorCode, StackBounds.StackGuard, StackBounds.StackGuard + 4096);
+            if (kind != PageFaultKind.StackOverflow)
+                kind = TrapDiagnosis.ClassifyPageFault(faultAddress, frame->ErrorCode, StackBounds.TrapStackGuard, StackBounds.TrapStackGuard + 4096);
             line.Text(TrapDiagnosis.Describe(kind)).Text(" at address "u8).Hex(faultAddress);
         }
         else

@@ -14,5 +14,4 @@ public enum Scenario
     Throw,
     StackOverflow,
     WxAuditNegative,
-    InterfaceDispatch,
 }
