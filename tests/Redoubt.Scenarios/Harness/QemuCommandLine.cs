@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+
+namespace Redoubt.Scenarios.Harness;
+
+/// <summary>The QEMU options every run uses and the ones each boot path adds.</summary>
+public static class QemuCommandLine
+{
+    public const string Qemu = "qemu-system-x86_64";
+    public const string OvmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    public const string OvmfVars = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+
+    /// <summary>The machine: q35, 256 MiB, one CPU, no network, no display, console to a file,
+    /// and the exit device the kernel reports through.</summary>
+    public static IEnumerable<string> Machine(string consoleLog) =>
+    [
+        "-accel", "tcg",
+        "-machine", "q35",
+        "-m", "256M",
+        "-smp", "1",
+        "-nographic",
+        "-no-reboot",
+        "-display", "none",
+        "-monitor", "none",
+        "-nic", "none",
+        "-serial", "file:" + consoleLog,
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+    ];
+
+    /// <summary>PVH: QEMU loads the ELF itself and passes the command line in start_info.</summary>
+    public static IEnumerable<string> Pvh(string elf, string cmdline) =>
+    [
+        "-kernel", elf,
+        "-append", cmdline,
+    ];
+
+    /// <summary>UEFI: OVMF (read-only code, a writable copy of the variable store) boots
+    /// EFI/BOOT/BOOTX64.EFI from a FAT view of <paramref name="espDir"/>; the command line
+    /// travels in the fw_cfg file opt/org.redoubt/cmdline.</summary>
+    public static IEnumerable<string> Uefi(string vars, string espDir, string cmdline) =>
+    [
+        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Escape(OvmfCode),
+        "-drive", "if=pflash,format=raw,unit=1,file=" + Escape(vars),
+        "-drive", "format=raw,file=fat:rw:" + Escape(espDir),
+        "-fw_cfg", "name=opt/org.redoubt/cmdline,string=" + cmdline,
+    ];
+
+    /// <summary>QEMU option values are comma-separated: a literal comma is written twice.</summary>
+    private static string Escape(string value) => value.Replace(",", ",,", System.StringComparison.Ordinal);
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Redoubt.Scenarios.Harness;
+
+/// <summary>The collection fixture of every scenario test: builds the images once per test run
+/// (however many collections use it) and boots each (boot path, command line) pair once, so
+/// several tests can check the same run. Collections run in parallel; the state here is shared.</summary>
+public sealed class RedoubtImages : IAsyncLifetime
+{
+    private static readonly Lazy<Task<ImageBuild>> Build = new(() => ImageBuild.RunAsync(RepoRoot.Path));
+    private static readonly ConcurrentDictionary<(BootPath, string), Lazy<Task<QemuResult>>> Runs = new();
+
+    public Task InitializeAsync() => Build.Value;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The result of booting <paramref name="scenario"/> on <paramref name="path"/>.</summary>
+    public Task<QemuResult> BootAsync(BootPath path, string scenario) =>
+        BootWithCommandLineAsync(path, "redoubt.scenario=" + scenario);
+
+    /// <summary>The result of booting with a kernel command line; QEMU runs at most once per
+    /// (boot path, command line) in a test run.</summary>
+    public async Task<QemuResult> BootWithCommandLineAsync(BootPath path, string cmdline)
+    {
+        ImageBuild build = await Build.Value;
+        if (build.Failure is not null)
+            throw new InvalidOperationException("The kernel images did not build, so no scenario can run.\n" + build.Failure);
+        var runner = new QemuRunner(build.ElfImage, build.EfiImage);
+        return await Runs.GetOrAdd((path, cmdline), key => new Lazy<Task<QemuResult>>(() => runner.BootAsync(key.Item1, key.Item2))).Value;
+    }
+}
