@@ -7,7 +7,7 @@ namespace Redoubt.Abi;
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
 public struct CvmReport
 {
-    public const int Size = 232;
+    public const int Size = 192;
     public const uint CurrentVersion = 1;
 
     public uint Version;

@@ -9,7 +9,7 @@ public sealed partial class KernelCore<TPhysical>
     private HypercallResult CapDerive(ushort caller, ulong slot, ulong rightsMask)
     {
         CapabilitySpace space = CapabilitiesOf(caller);
-        if (!space.IsValidSlot(slot))
+        if (!space.IsValidSlot(slot) || !IsLive(space.Get(slot)))
             return HypercallResult.Fail(HypercallStatus.InvalidCapability);
         int free = space.FindFreeSlot();
         if (free < 0)
@@ -21,6 +21,14 @@ public sealed partial class KernelCore<TPhysical>
         space.Put(free, derived);
         return HypercallResult.Ok((ulong)free);
     }
+
+    // The object a capability names still exists and is the one it was made for.
+    private bool IsLive(Capability capability) => capability.Type switch
+    {
+        ObjectType.Vm => _vms[capability.ObjectIndex].State != Objects.VmState.Free && _vms[capability.ObjectIndex].Generation == capability.Generation,
+        ObjectType.Vcpu => _vcpus[capability.ObjectIndex].InUse && _vcpus[capability.ObjectIndex].Generation == capability.Generation,
+        _ => false,
+    };
 
     private HypercallResult CapRevoke(ushort caller, ulong slot)
     {

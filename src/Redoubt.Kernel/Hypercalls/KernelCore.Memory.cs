@@ -130,7 +130,8 @@ public sealed partial class KernelCore<TPhysical>
         return HypercallResult.Ok();
     }
 
-    // Copies image data from the caller into the VM's private pages and measures each page.
+    // Copies image data from the caller into the VM's private pages, measures each page, and
+    // gives the VM the rights on them that the measured flags state.
     private HypercallResult VmLoad(ushort caller, ulong slot, ulong guestAddress, ulong sourceAddress, ulong length, ulong flags)
     {
         HypercallStatus status = LookupVm(caller, slot, VmRights.Load, out VirtualMachine vm);
@@ -153,6 +154,9 @@ public sealed partial class KernelCore<TPhysical>
         }
         if (!IsCallerBuffer(caller, sourceAddress, length, writable: false))
             return HypercallResult.Fail(HypercallStatus.InvalidBuffer);
+        // Changing the rights of part of a large leaf splits it.
+        if (vmTable.TablesNeededToSplit(guestAddress, length) > (ulong)_machine.Free.Count)
+            return HypercallResult.Fail(HypercallStatus.OutOfResources);
 
         for (ulong offset = 0; offset < length; offset += PageSize)
         {
@@ -161,7 +165,19 @@ public sealed partial class KernelCore<TPhysical>
             ReadCaller(caller, sourceAddress + offset, page);
             LaunchMeasurement.AppendPage(ref vm.Measurement, guestAddress + offset, (PageMeasureFlags)flags, page);
         }
+        vmTable.Protect(guestAddress, length, LoadedPageRights((PageMeasureFlags)flags), out TlbFlush flush);
+        NoteFlush(flush);
         return HypercallResult.Ok();
+    }
+
+    // What PageMeasureFlags promise about a loaded page: writable unless ReadOnly, executable
+    // only if Executable.
+    private static PageAttributes LoadedPageRights(PageMeasureFlags flags)
+    {
+        PageAttributes rights = (flags & PageMeasureFlags.ReadOnly) != 0 ? PageAttributes.ReadOnly : PageAttributes.Writable;
+        if ((flags & PageMeasureFlags.Executable) != 0)
+            rights |= PageAttributes.Executable;
+        return rights;
     }
 
     // Guest-physical ranges live in the lower canonical half (48-bit guest-physical space).

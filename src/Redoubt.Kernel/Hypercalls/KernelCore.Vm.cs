@@ -86,11 +86,15 @@ public sealed partial class KernelCore<TPhysical>
         if (vm.State != VmState.Building)
             return HypercallResult.Fail(HypercallStatus.InvalidState);
 
-        ulong index = 0;
-        foreach (VirtualCpu vcpu in _vcpus)
+        // In index (creation) order, not pool order: the pool entry a vCPU got depends on other
+        // VMs' history, which must not change this VM's measurement.
+        for (int index = 0; index < vm.VcpuCount; index++)
         {
-            if (vcpu.InUse && vcpu.VmDomain == vm.Domain)
-                LaunchMeasurement.AppendVcpu(ref vm.Measurement, index++, vcpu.State);
+            foreach (VirtualCpu vcpu in _vcpus)
+            {
+                if (vcpu.InUse && vcpu.VmDomain == vm.Domain && vcpu.Index == index)
+                    LaunchMeasurement.AppendVcpu(ref vm.Measurement, (ulong)index, vcpu.State);
+            }
         }
         LaunchMeasurement.Finish(ref vm.Measurement, (ulong)vm.VcpuCount, vm.LaunchDigest);
         vm.State = VmState.Finalized;

@@ -89,7 +89,10 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
         core._dom0Table = new PageTable<NptFormat, DomainTableMemory<TPhysical>>(dom0Memory, root);
         ulong dom0Start = (config.HypervisorFrames + config.TablePoolFrames) * PageSize;
         ulong dom0Length = frames * PageSize - dom0Start;
-        if (dom0Length != 0 && core._dom0Table.Map(dom0Start, dom0Start, dom0Length, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
+        // 4 KiB pages only: Dom0's table keeps a last-level table under every frame it ever owned
+        // (Unmap frees no tables), so giving a frame back (reclaim, destroy) or sharing one never
+        // needs a table frame, and those perform steps cannot run out of them.
+        if (dom0Length != 0 && core._dom0Table.Map(dom0Start, dom0Start, dom0Length, PageAttributes.Writable | PageAttributes.Executable, allowLarge: false) != MapStatus.Success)
             return null;
         return core;
     }
@@ -169,11 +172,12 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
     private PageTable<NptFormat, DomainTableMemory<TPhysical>> TableOf(ushort domain) =>
         domain == Dom0 ? _dom0Table : VmTable(_vms[domain - 1]);
 
-    // A buffer in the caller's own memory: every page mapped in the caller's nested table
-    // (writable, when the kernel is to write it).
+    // A buffer in the caller's own memory: inside the guest-physical space (a table walk reads
+    // only address bits 12-47, so a larger address would alias a lower one) and every page
+    // mapped in the caller's nested table (writable, when the kernel is to write it).
     private bool IsCallerBuffer(ushort caller, ulong address, ulong length, bool writable)
     {
-        if (length == 0 || address + length < address || length > 1UL << 20)
+        if (length == 0 || length > 1UL << 20 || !IsGuestAddressRange(address, length))
             return false;
         var table = TableOf(caller);
         for (ulong page = address & ~(PageSize - 1); page < address + length; page += PageSize)

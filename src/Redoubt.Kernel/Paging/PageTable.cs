@@ -121,16 +121,18 @@ public struct PageTable<TFormat, TMemory>
 
     // ---- Map ---------------------------------------------------------------------------------
 
-    // The leaf level Map uses at an address: the largest page both addresses are aligned to and
-    // the rest of the range covers.
-    private static int ChooseLeafLevel(ulong virtualAddress, ulong physicalAddress, ulong remaining, bool allowLarge)
+    // The leaf level Map uses at an address: the largest page both addresses are aligned to, the
+    // rest of the range covers, and whose entry holds no table (an unmapped range may still have
+    // empty tables, which a leaf must not overwrite: the table would leak and its entry, present,
+    // may sit in the paging-structure caches).
+    private int ChooseLeafLevel(ulong virtualAddress, ulong physicalAddress, ulong remaining, bool allowLarge)
     {
         if (allowLarge)
         {
             for (int level = TFormat.MaxLeafLevel; level > 1; level--)
             {
                 ulong span = SpanOf(level);
-                if (((virtualAddress | physicalAddress) & (span - 1)) == 0 && remaining >= span)
+                if (((virtualAddress | physicalAddress) & (span - 1)) == 0 && remaining >= span && !TableExists(virtualAddress, level - 1))
                     return level;
             }
         }
@@ -160,8 +162,8 @@ public struct PageTable<TFormat, TMemory>
     }
 
     // True when Map places a leaf of a level above tableLevel over this region, so no table of
-    // tableLevel is needed there.
-    private static bool CoveredByLargerLeaf(ulong region, int tableLevel, ulong virtualAddress, ulong physicalAddress, ulong end, bool allowLarge)
+    // tableLevel is needed there (the same conditions as ChooseLeafLevel).
+    private bool CoveredByLargerLeaf(ulong region, int tableLevel, ulong virtualAddress, ulong physicalAddress, ulong end, bool allowLarge)
     {
         if (!allowLarge)
             return false;
@@ -170,7 +172,7 @@ public struct PageTable<TFormat, TMemory>
         {
             ulong span = SpanOf(level);
             ulong leafStart = region & ~(span - 1);
-            if (leafStart >= virtualAddress && leafStart + span <= end && (delta & (span - 1)) == 0)
+            if (leafStart >= virtualAddress && leafStart + span <= end && (delta & (span - 1)) == 0 && !TableExists(leafStart, level - 1))
                 return true;
         }
         return false;

@@ -20,7 +20,13 @@ public sealed class TableStore
 
     public Action<ulong, int, ulong>? AfterWrite { get; set; }
 
+    // Called before every entry write with (table, index, old entry, new entry).
+    public Action<ulong, int, ulong, ulong>? BeforeWrite { get; set; }
+
     public int Writes { get; private set; }
+
+    // Tables handed out since the store was made (Tables.Count is the ones still in use).
+    public int Allocations { get; private set; }
 
     public IReadOnlyDictionary<ulong, ulong[]> Tables => _tables;
 
@@ -35,6 +41,7 @@ public sealed class TableStore
         ulong frame = _nextFrame;
         _nextFrame += 4096;
         _tables[frame] = new ulong[512];
+        Allocations++;
         return frame;
     }
 
@@ -48,6 +55,7 @@ public sealed class TableStore
 
     public void Write(ulong table, int index, ulong entry)
     {
+        BeforeWrite?.Invoke(table, index, _tables[table][index], entry);
         _tables[table][index] = entry;
         Writes++;
         AfterWrite?.Invoke(table, index, entry);
