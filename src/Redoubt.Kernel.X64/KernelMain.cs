@@ -48,8 +48,15 @@ internal static class KernelMain
         Scenario scenario = ScenarioNames.Parse(scenarioName);
         if (scenario == Scenario.Unknown)
             Fail("boot"u8, "unknown scenario: "u8, scenarioName);
-        if (scenario != Scenario.Boot)
+        if (scenario == Scenario.SvmSmoke)
+        {
+            if (!SvmSmoke.Run(boot.Memory, image.End))
+                Fail("svm"u8, "smoke test failed"u8, ReadOnlySpan<byte>.Empty);
+        }
+        else if (scenario != Scenario.Boot)
+        {
             FaultScenarios.Run(scenario, image.ReadOnlyDataStart);
+        }
 
         Log.Info("boot"u8).Text("done"u8).End();
         Cpu.Cpu.OutByte(DebugExit.Port, DebugExit.Success);

@@ -14,4 +14,5 @@ public enum Scenario
     Throw,
     StackOverflow,
     WxAuditNegative,
+    SvmSmoke,
 }

@@ -9,12 +9,14 @@ public static class QemuCommandLine
     public const string OvmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
     public const string OvmfVars = "/usr/share/OVMF/OVMF_VARS_4M.fd";
 
-    /// <summary>The machine: q35, 256 MiB, one CPU, no network, no display, console to a file,
+    /// <summary>The machine: q35 with an AMD EPYC CPU that has SVM and nested paging (what the
+    /// hypervisor runs guests with), 256 MiB, one CPU, no network, no display, console to a file,
     /// and the exit device the kernel reports through.</summary>
     public static IEnumerable<string> Machine(string consoleLog) =>
     [
         "-accel", "tcg",
         "-machine", "q35",
+        "-cpu", "EPYC,+svm,+npt",
         "-m", "256M",
         "-smp", "1",
         "-nographic",

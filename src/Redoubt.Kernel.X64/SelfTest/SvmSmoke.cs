@@ -1,0 +1,161 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Redoubt.Kernel.Boot;
+using Redoubt.Kernel.Paging;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Paging;
+using Redoubt.Kernel.X64.Svm;
+
+namespace Redoubt.Kernel.X64.SelfTest;
+
+// The first step towards running VMs: one real-mode guest of a few hand-assembled instructions
+// in 64 KiB of RAM under nested paging, run until it halts, with port I/O and CPUID exits
+// handled here. Shows that SVM, the VMCB, the world switch and nested paging work on this CPU.
+// Safe: the VMCB, host save area, permission maps and guest memory are frames this code owns
+// (from TableFramePool or a usable RAM region the kernel maps 1:1); offsets follow the APM.
+internal static unsafe class SvmSmoke
+{
+    private const ulong GuestMemory = 64 * 1024, GuestCodeAddress = 0x1000;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
+    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmGuestRegisters* registers);
+
+    // mov al, 0x52; out 0x80, al; mov al, 0x44; out 0x80, al; xor eax, eax; cpuid; hlt
+    private static System.ReadOnlySpan<byte> GuestCode => [0xB0, 0x52, 0xE6, 0x80, 0xB0, 0x44, 0xE6, 0x80, 0x66, 0x31, 0xC0, 0x0F, 0xA2, 0xF4];
+
+    public static bool Run(MemoryMap memory, ulong imageEnd)
+    {
+        SvmSupport.Features features = SvmSupport.Detect();
+        if (!features.Svm || !features.NestedPaging)
+        {
+            Log.Error("svm"u8).Text("this CPU has no SVM with nested paging (QEMU: -cpu EPYC,+svm,+npt)"u8).End();
+            return false;
+        }
+        Log.Info("svm"u8).Text("SVM revision "u8).Decimal(features.Revision).Text(", "u8).Decimal(features.AsidCount)
+            .Text(" ASIDs, features "u8).Hex(features.FeatureBits).End();
+
+        ulong hostSave = TableFramePool.Allocate(), vmcb = TableFramePool.Allocate();
+        ulong iopm = AllocateContiguous(3), msrpm = AllocateContiguous(2);
+        ulong guestBase = FindGuestMemory(memory, imageEnd);
+        if (hostSave == 0 || vmcb == 0 || iopm == 0 || msrpm == 0 || guestBase == 0)
+        {
+            Log.Error("svm"u8).Text("no frames left for the VMCB, permission maps or guest memory"u8).End();
+            return false;
+        }
+        if (!SvmSupport.Enable(hostSave))
+        {
+            Log.Error("svm"u8).Text("SVM is disabled by firmware (VM_CR.SVMDIS)"u8).End();
+            return false;
+        }
+
+        // Guest RAM: zeroed, code at 0x1000; intercept every port and MSR.
+        new System.Span<byte>((void*)guestBase, (int)GuestMemory).Clear();
+        GuestCode.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), GuestCode.Length));
+        new System.Span<byte>((void*)iopm, 3 * 4096).Fill(0xFF);
+        new System.Span<byte>((void*)msrpm, 2 * 4096).Fill(0xFF);
+
+        var nested = new PageTable<NptFormat, IdentityMappedTableMemory>(default, TableFramePool.Allocate());
+        if (nested.Root == 0 || nested.Map(0, guestBase, GuestMemory, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
+        {
+            Log.Error("svm"u8).Text("cannot build the guest's nested page table"u8).End();
+            return false;
+        }
+
+        byte* v = (byte*)vmcb;
+        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptCpuid | Vmcb.InterceptHlt | Vmcb.InterceptIoio | Vmcb.InterceptMsr | Vmcb.InterceptShutdown;
+        *(uint*)(v + Vmcb.InterceptMisc2) = Vmcb.InterceptVmrun | Vmcb.InterceptVmmcall | Vmcb.InterceptVmload | Vmcb.InterceptVmsave
+            | Vmcb.InterceptStgi | Vmcb.InterceptClgi | Vmcb.InterceptSkinit;
+        *(ulong*)(v + Vmcb.IopmBase) = iopm;
+        *(ulong*)(v + Vmcb.MsrpmBase) = msrpm;
+        *(uint*)(v + Vmcb.GuestAsid) = 1;
+        *(v + Vmcb.TlbControl) = 1;
+        *(ulong*)(v + Vmcb.NestedPagingEnable) = 1;
+        *(ulong*)(v + Vmcb.NestedCr3) = nested.Root;
+        // Real mode, flat 64 KiB segments (attributes: present, S, code/data type).
+        SetSegment(v + Vmcb.Cs, 0x9B);
+        SetSegment(v + Vmcb.Ds, 0x93);
+        SetSegment(v + Vmcb.Es, 0x93);
+        SetSegment(v + Vmcb.Ss, 0x93);
+        SetSegment(v + Vmcb.Fs, 0x93);
+        SetSegment(v + Vmcb.Gs, 0x93);
+        SetSegment(v + Vmcb.Gdtr, 0);
+        SetSegment(v + Vmcb.Idtr, 0);
+        SetSegment(v + Vmcb.Ldtr, 0x82);
+        SetSegment(v + Vmcb.Tr, 0x8B);
+        *(ulong*)(v + Vmcb.Cr0) = 0x10;            // ET: real mode, paging off
+        *(ulong*)(v + Vmcb.Efer) = 1UL << 12;      // SVME must be set in guest EFER
+        *(ulong*)(v + Vmcb.Rflags) = 2;
+        *(ulong*)(v + Vmcb.Rip) = GuestCodeAddress;
+        *(ulong*)(v + Vmcb.Rsp) = 0x8000;
+        *(ulong*)(v + Vmcb.Dr6) = 0xFFFF0FF0;
+        *(ulong*)(v + Vmcb.Dr7) = 0x400;
+        *(ulong*)(v + Vmcb.GuestPat) = 0x0007040600070406;
+
+        SvmGuestRegisters registers = default;
+        for (int exits = 1; exits <= 100; exits++)
+        {
+            SvmRun(vmcb, hostSave, &registers);
+            *(v + Vmcb.TlbControl) = 0;
+            ulong code = *(ulong*)(v + Vmcb.ExitCode);
+            ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
+            if (code == Vmcb.ExitIoio && (info1 & 1) == 0)
+            {
+                // OUT: port in bits 31:16; EXITINFO2 holds the next RIP (QEMU has no NRIP save).
+                Log.Info("svm"u8).Text("guest wrote "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFF).Text(" to port "u8).Hex(info1 >> 16).End();
+                *(ulong*)(v + Vmcb.Rip) = info2;
+            }
+            else if (code == Vmcb.ExitCpuid)
+            {
+                Log.Info("svm"u8).Text("guest CPUID leaf "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFFFFFFFF).End();
+                *(ulong*)(v + Vmcb.Rax) = 0;
+                registers.Rbx = registers.Rcx = registers.Rdx = 0;
+                *(ulong*)(v + Vmcb.Rip) += 2;     // CPUID is 0F A2
+            }
+            else if (code == Vmcb.ExitHlt)
+            {
+                Log.Info("svm"u8).Text("guest halted after "u8).Decimal((ulong)exits).Text(" exits"u8).End();
+                return true;
+            }
+            else
+            {
+                Log.Error("svm"u8).Text("unexpected exit "u8).Hex(code).Text(", info1 "u8).Hex(info1).Text(", info2 "u8).Hex(info2)
+                    .Text(", rip "u8).Hex(*(ulong*)(v + Vmcb.Rip)).End();
+                return false;
+            }
+        }
+        Log.Error("svm"u8).Text("guest did not halt within 100 exits"u8).End();
+        return false;
+    }
+
+    private static void SetSegment(byte* segment, ushort attributes)
+    {
+        *(ushort*)segment = 0;
+        *(ushort*)(segment + 2) = attributes;
+        *(uint*)(segment + 4) = 0xFFFF;
+        *(ulong*)(segment + 8) = 0;
+    }
+
+    // TableFramePool hands frames out in address order: consecutive calls are contiguous.
+    private static ulong AllocateContiguous(int frames)
+    {
+        ulong first = TableFramePool.Allocate();
+        for (int i = 1; i < frames; i++)
+        {
+            if (TableFramePool.Allocate() != first + (ulong)i * 4096)
+                return 0;
+        }
+        return first;
+    }
+
+    // 64 KiB of usable RAM above the image (the kernel maps usable RAM 1:1, read/write).
+    private static ulong FindGuestMemory(MemoryMap memory, ulong imageEnd)
+    {
+        foreach (MemoryRegion region in memory.Regions)
+        {
+            ulong start = (region.Base > imageEnd ? region.Base : imageEnd) + 0xFFFF & ~0xFFFFUL;
+            if (region.Kind == MemoryKind.Usable && start >= 0x100000 && start + GuestMemory <= region.End)
+                return start;
+        }
+        return 0;
+    }
+}

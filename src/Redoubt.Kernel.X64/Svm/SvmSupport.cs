@@ -1,0 +1,48 @@
+namespace Redoubt.Kernel.X64.Svm;
+
+// Detects and enables AMD SVM with nested paging (APM vol. 2 15.4): CPUID 8000_0001h ECX[2],
+// CPUID 8000_000Ah EDX[0] (NP), VM_CR.SVMDIS clear; then EFER.SVME and the host save area.
+internal static unsafe class SvmSupport
+{
+    private const uint VmCrMsr = 0xC0010114, HostSaveMsr = 0xC0010117;
+    private const ulong VmCrSvmDisable = 1UL << 4, EferSvmEnable = 1UL << 12;
+
+    public struct Features
+    {
+        public bool Svm;
+        public bool NestedPaging;
+        public uint Revision;
+        public uint AsidCount;
+        public uint FeatureBits;
+    }
+
+    // Safe: Cpuid writes four words into the stack buffer it is given.
+    public static Features Detect()
+    {
+        uint* registers = stackalloc uint[4];
+        Features features = default;
+        Cpu.Cpu.Cpuid(0x80000000, 0, registers);
+        if (registers[0] < 0x8000000A)
+            return features;
+        Cpu.Cpu.Cpuid(0x80000001, 0, registers);
+        features.Svm = (registers[2] & (1u << 2)) != 0;
+        if (!features.Svm)
+            return features;
+        Cpu.Cpu.Cpuid(0x8000000A, 0, registers);
+        features.Revision = registers[0] & 0xFF;
+        features.AsidCount = registers[1];
+        features.FeatureBits = registers[3];
+        features.NestedPaging = (registers[3] & 1) != 0;
+        return features;
+    }
+
+    // False when firmware disabled SVM (VM_CR.SVMDIS).
+    public static bool Enable(ulong hostSaveArea)
+    {
+        if ((Cpu.Cpu.ReadMsr(VmCrMsr) & VmCrSvmDisable) != 0)
+            return false;
+        Cpu.Cpu.WriteMsr(Cpu.Cpu.EferMsr, Cpu.Cpu.ReadMsr(Cpu.Cpu.EferMsr) | EferSvmEnable);
+        Cpu.Cpu.WriteMsr(HostSaveMsr, hostSaveArea);
+        return true;
+    }
+}
