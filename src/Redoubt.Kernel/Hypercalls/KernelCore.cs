@@ -126,38 +126,37 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
 
     private CapabilitySpace CapabilitiesOf(ushort caller) => caller == Dom0 ? _dom0Capabilities : _vms[caller - 1].Capabilities;
 
-    private HypercallStatus LookupVm(ushort caller, ulong slot, VmRights needed, out VirtualMachine vm)
+    // The object a slot of the caller's space names: the slot holds a capability of this type
+    // to a live object, with at least the rights needed. Statuses in that order of checks.
+    private HypercallStatus Lookup(ushort caller, ulong slot, ObjectType type, ulong needed, out ushort objectIndex)
     {
-        vm = _vms[0];
+        objectIndex = 0;
         CapabilitySpace space = CapabilitiesOf(caller);
         if (!space.IsValidSlot(slot))
             return HypercallStatus.InvalidCapability;
         Capability capability = space.Get(slot);
-        if (capability.Type != ObjectType.Vm)
+        if (capability.Type != type)
             return HypercallStatus.WrongObjectType;
-        vm = _vms[capability.ObjectIndex];
-        if (vm.State == VmState.Free || vm.Generation != capability.Generation)
+        if (!IsLive(capability))
             return HypercallStatus.InvalidCapability;
-        if ((capability.Rights & (ulong)needed) != (ulong)needed)
+        if ((capability.Rights & needed) != needed)
             return HypercallStatus.InsufficientRights;
+        objectIndex = capability.ObjectIndex;
         return HypercallStatus.Success;
+    }
+
+    private HypercallStatus LookupVm(ushort caller, ulong slot, VmRights needed, out VirtualMachine vm)
+    {
+        HypercallStatus status = Lookup(caller, slot, ObjectType.Vm, (ulong)needed, out ushort index);
+        vm = _vms[index];
+        return status;
     }
 
     private HypercallStatus LookupVcpu(ushort caller, ulong slot, VcpuRights needed, out VirtualCpu vcpu)
     {
-        vcpu = _vcpus[0];
-        CapabilitySpace space = CapabilitiesOf(caller);
-        if (!space.IsValidSlot(slot))
-            return HypercallStatus.InvalidCapability;
-        Capability capability = space.Get(slot);
-        if (capability.Type != ObjectType.Vcpu)
-            return HypercallStatus.WrongObjectType;
-        vcpu = _vcpus[capability.ObjectIndex];
-        if (!vcpu.InUse || vcpu.Generation != capability.Generation)
-            return HypercallStatus.InvalidCapability;
-        if ((capability.Rights & (ulong)needed) != (ulong)needed)
-            return HypercallStatus.InsufficientRights;
-        return HypercallStatus.Success;
+        HypercallStatus status = Lookup(caller, slot, ObjectType.Vcpu, (ulong)needed, out ushort index);
+        vcpu = _vcpus[index];
+        return status;
     }
 
     // Page count and byte length of a range argument, checked against the per-call bound.
