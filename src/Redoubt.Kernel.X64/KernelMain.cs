@@ -53,6 +53,11 @@ internal static class KernelMain
             if (!SvmSmoke.Run(boot.Memory, image.End))
                 Fail("svm"u8, "smoke test failed"u8, ReadOnlySpan<byte>.Empty);
         }
+        else if (scenario == Scenario.KernelCore)
+        {
+            if (!KernelCoreSmoke.Run(boot.Memory, image.End))
+                Fail("core"u8, "kernel core smoke test failed"u8, ReadOnlySpan<byte>.Empty);
+        }
         else if (scenario != Scenario.Boot)
         {
             FaultScenarios.Run(scenario, image.ReadOnlyDataStart);

@@ -34,4 +34,33 @@ public static class Math
         }
         return value;
     }
+
+    // Bound by name by the compiler for checked conversions that it lowers to helper calls.
+    internal static int ConvertToInt32Checked(double value)
+    {
+        if (!(value > -2147483649.0 && value < 2147483648.0))
+            Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowOverflowException();
+        return (int)value;
+    }
+
+    internal static uint ConvertToUInt32Checked(double value)
+    {
+        if (!(value > -1.0 && value < 4294967296.0))
+            Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowOverflowException();
+        return (uint)value;
+    }
+
+    internal static long ConvertToInt64Checked(double value)
+    {
+        if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0))
+            Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowOverflowException();
+        return (long)value;
+    }
+
+    internal static ulong ConvertToUInt64Checked(double value)
+    {
+        if (!(value > -1.0 && value < 18446744073709551616.0))
+            Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowOverflowException();
+        return (ulong)value;
+    }
 }

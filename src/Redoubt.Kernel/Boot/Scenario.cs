@@ -15,4 +15,5 @@ public enum Scenario
     StackOverflow,
     WxAuditNegative,
     SvmSmoke,
+    KernelCore,
 }
