@@ -2,6 +2,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Redoubt.Kernel.Boot;
 using Redoubt.Kernel.Paging;
+using Redoubt.Kernel.Virtualization;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Paging;
 using Redoubt.Kernel.X64.Svm;
@@ -20,8 +21,17 @@ internal static unsafe class SvmSmoke
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
     private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmGuestRegisters* registers);
 
-    // mov al, 0x52; out 0x80, al; mov al, 0x44; out 0x80, al; xor eax, eax; cpuid; hlt
-    private static System.ReadOnlySpan<byte> GuestCode => [0xB0, 0x52, 0xE6, 0x80, 0xB0, 0x44, 0xE6, 0x80, 0x66, 0x31, 0xC0, 0x0F, 0xA2, 0xF4];
+    // mov al, 0x52; out 0x80, al; mov al, 0x44; out 0x80, al;
+    // mov eax, 0x80000001; cpuid; mov al, cl; out 0x81, al     (SVM bit: must read 0)
+    // mov eax, 1; cpuid; shr ecx, 24; mov al, cl; out 0x82, al (hypervisor bit: must read 1)
+    // hlt
+    private static System.ReadOnlySpan<byte> GuestCode =>
+    [
+        0xB0, 0x52, 0xE6, 0x80, 0xB0, 0x44, 0xE6, 0x80,
+        0x66, 0xB8, 0x01, 0x00, 0x00, 0x80, 0x0F, 0xA2, 0x88, 0xC8, 0xE6, 0x81,
+        0x66, 0xB8, 0x01, 0x00, 0x00, 0x00, 0x0F, 0xA2, 0x66, 0xC1, 0xE9, 0x18, 0x88, 0xC8, 0xE6, 0x82,
+        0xF4,
+    ];
 
     public static bool Run(MemoryMap memory, ulong imageEnd)
     {
@@ -92,6 +102,7 @@ internal static unsafe class SvmSmoke
         *(ulong*)(v + Vmcb.GuestPat) = 0x0007040600070406;
 
         SvmGuestRegisters registers = default;
+        uint* words = stackalloc uint[4];
         for (int exits = 1; exits <= 100; exits++)
         {
             SvmRun(vmcb, hostSave, &registers);
@@ -106,9 +117,20 @@ internal static unsafe class SvmSmoke
             }
             else if (code == Vmcb.ExitCpuid)
             {
-                Log.Info("svm"u8).Text("guest CPUID leaf "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFFFFFFFF).End();
-                *(ulong*)(v + Vmcb.Rax) = 0;
-                registers.Rbx = registers.Rcx = registers.Rdx = 0;
+                // The host's values through the documented filter (CpuidPolicy).
+                uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
+                CpuidResult host = default;
+                if (CpuidPolicy.UsesHostValues(leaf))
+                {
+                    Cpu.Cpu.Cpuid(leaf, (uint)registers.Rcx, words);
+                    host = new CpuidResult(words[0], words[1], words[2], words[3]);
+                }
+                CpuidResult guest = CpuidPolicy.Filter(leaf, host);
+                Log.Info("svm"u8).Text("guest CPUID leaf "u8).Hex(leaf).End();
+                *(ulong*)(v + Vmcb.Rax) = guest.Eax;
+                registers.Rbx = guest.Ebx;
+                registers.Rcx = guest.Ecx;
+                registers.Rdx = guest.Edx;
                 *(ulong*)(v + Vmcb.Rip) += 2;     // CPUID is 0F A2
             }
             else if (code == Vmcb.ExitHlt)
