@@ -1,7 +1,9 @@
-; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, GuestRegisters* regs) saves the host's
-; callee-saved registers and VMSAVE state, loads the guest's general registers (RAX and RSP live
-; in the VMCB), runs the guest with GIF clear, and on #VMEXIT stores the guest's registers back
-; and restores the host. No guest register value stays in a host register after return.
+; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, GuestRegisters* regs, guestFpu) saves
+; the host's callee-saved registers, x87/SSE state (FXSAVE, on this stack) and VMSAVE state,
+; loads the guest's x87/SSE state (FXRSTOR from guestFpu, 512 bytes, 16-aligned) and general
+; registers (RAX and RSP live in the VMCB), runs the guest with GIF clear, and on #VMEXIT stores
+; the guest's registers and x87/SSE state back and restores the host's. No guest register value
+; stays in a host register after return. (AVX state is not switched yet: see CAVEATS.)
 ; GuestRegisters layout (SvmGuestRegisters.cs): rax(unused) rbx rcx rdx rsi rdi rbp r8..r15.
 %include "abi.inc"
 default rel
@@ -21,7 +23,16 @@ RedoubtSvmRun:
     mov rdi, rcx
     mov rsi, rdx
     mov rdx, r8
+    mov rcx, r9
 %endif
+    ; Host x87/SSE state in a 16-aligned 512-byte area on this stack; rbp keeps the frame.
+    mov rbp, rsp
+    sub rsp, 512
+    and rsp, -16
+    fxsave [rsp]
+    push rbp                ; [rsp+32] frame
+    push rcx                ; [rsp+24] guest FPU area
+    fxrstor [rcx]
     push rdx                ; [rsp+16] regs
     push rsi                ; [rsp+8]  host save area
     push rdi                ; [rsp]    VMCB
@@ -64,6 +75,9 @@ RedoubtSvmRun:
     mov [rbx + 112], r15
     pop rcx
     mov [rbx + 8], rcx
+    mov rcx, [rsp + 24]
+    fxsave [rcx]            ; the guest's x87/SSE state, then the host's again
+    fxrstor [rsp + 40]
     ; Scrub what the guest left in volatile registers before C# sees them.
     xor ecx, ecx
     xor edx, edx
@@ -76,7 +90,7 @@ RedoubtSvmRun:
     mov rax, [rsp + 8]
     vmload
     stgi
-    add rsp, 24
+    mov rsp, [rsp + 32]
 %ifdef WIN64
     pop rsi
     pop rdi

@@ -19,17 +19,21 @@ internal static unsafe class SvmSmoke
     private const ulong GuestMemory = 64 * 1024, GuestCodeAddress = 0x1000;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmGuestRegisters* registers);
+    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmGuestRegisters* registers, ulong guestFpu);
 
     // mov al, 0x52; out 0x80, al; mov al, 0x44; out 0x80, al;
     // mov eax, 0x80000001; cpuid; mov al, cl; out 0x81, al     (SVM bit: must read 0)
     // mov eax, 1; cpuid; shr ecx, 24; mov al, cl; out 0x82, al (hypervisor bit: must read 1)
+    // mov eax, 0xA5A5A5A5; movd xmm0, eax; out 0x83, al      (the kernel runs between exits)
+    // xor eax, eax; movd eax, xmm0; out 0x84, al               (XMM0 must still be 0xA5...)
     // hlt
     private static System.ReadOnlySpan<byte> GuestCode =>
     [
         0xB0, 0x52, 0xE6, 0x80, 0xB0, 0x44, 0xE6, 0x80,
         0x66, 0xB8, 0x01, 0x00, 0x00, 0x80, 0x0F, 0xA2, 0x88, 0xC8, 0xE6, 0x81,
         0x66, 0xB8, 0x01, 0x00, 0x00, 0x00, 0x0F, 0xA2, 0x66, 0xC1, 0xE9, 0x18, 0x88, 0xC8, 0xE6, 0x82,
+        0x66, 0xB8, 0xA5, 0xA5, 0xA5, 0xA5, 0x66, 0x0F, 0x6E, 0xC0, 0xE6, 0x83,
+        0x66, 0x31, 0xC0, 0x66, 0x0F, 0x7E, 0xC0, 0xE6, 0x84,
         0xF4,
     ];
 
@@ -45,9 +49,9 @@ internal static unsafe class SvmSmoke
             .Text(" ASIDs, features "u8).Hex(features.FeatureBits).End();
 
         ulong hostSave = TableFramePool.Allocate(), vmcb = TableFramePool.Allocate();
-        ulong iopm = AllocateContiguous(3), msrpm = AllocateContiguous(2);
+        ulong iopm = AllocateContiguous(3), msrpm = AllocateContiguous(2), guestFpu = TableFramePool.Allocate();
         ulong guestBase = FindGuestMemory(memory, imageEnd);
-        if (hostSave == 0 || vmcb == 0 || iopm == 0 || msrpm == 0 || guestBase == 0)
+        if (hostSave == 0 || vmcb == 0 || iopm == 0 || msrpm == 0 || guestFpu == 0 || guestBase == 0)
         {
             Log.Error("svm"u8).Text("no frames left for the VMCB, permission maps or guest memory"u8).End();
             return false;
@@ -63,6 +67,10 @@ internal static unsafe class SvmSmoke
         GuestCode.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), GuestCode.Length));
         new System.Span<byte>((void*)iopm, 3 * 4096).Fill(0xFF);
         new System.Span<byte>((void*)msrpm, 2 * 4096).Fill(0xFF);
+
+        // The guest's x87/SSE state starts as after FNINIT: control word 037Fh, MXCSR 1F80h.
+        *(ushort*)guestFpu = 0x037F;
+        *(uint*)(guestFpu + 24) = 0x1F80;
 
         var nested = new PageTable<NptFormat, IdentityMappedTableMemory>(default, TableFramePool.Allocate());
         if (nested.Root == 0 || nested.Map(0, guestBase, GuestMemory, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
@@ -93,6 +101,7 @@ internal static unsafe class SvmSmoke
         SetSegment(v + Vmcb.Ldtr, 0x82);
         SetSegment(v + Vmcb.Tr, 0x8B);
         *(ulong*)(v + Vmcb.Cr0) = 0x10;            // ET: real mode, paging off
+        *(ulong*)(v + Vmcb.Cr4) = 1UL << 9;        // OSFXSR: the guest may use SSE
         *(ulong*)(v + Vmcb.Efer) = 1UL << 12;      // SVME must be set in guest EFER
         *(ulong*)(v + Vmcb.Rflags) = 2;
         *(ulong*)(v + Vmcb.Rip) = GuestCodeAddress;
@@ -105,7 +114,7 @@ internal static unsafe class SvmSmoke
         uint* words = stackalloc uint[4];
         for (int exits = 1; exits <= 100; exits++)
         {
-            SvmRun(vmcb, hostSave, &registers);
+            SvmRun(vmcb, hostSave, &registers, guestFpu);
             *(v + Vmcb.TlbControl) = 0;
             ulong code = *(ulong*)(v + Vmcb.ExitCode);
             ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
@@ -113,6 +122,8 @@ internal static unsafe class SvmSmoke
             {
                 // OUT: port in bits 31:16; EXITINFO2 holds the next RIP (QEMU has no NRIP save).
                 Log.Info("svm"u8).Text("guest wrote "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFF).Text(" to port "u8).Hex(info1 >> 16).End();
+                if (info1 >> 16 == 0x83)
+                    Log.Info("svm"u8).Text("guest XMM0 saved at the exit: "u8).Hex(*(uint*)(guestFpu + 160)).End();
                 *(ulong*)(v + Vmcb.Rip) = info2;
             }
             else if (code == Vmcb.ExitCpuid)
