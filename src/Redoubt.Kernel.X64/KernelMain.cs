@@ -50,8 +50,17 @@ internal static class KernelMain
             Fail("boot"u8, "unknown scenario: "u8, scenarioName);
         if (scenario == Scenario.SvmSmoke)
         {
-            if (!SvmSmoke.Run(boot.Memory, image.End))
+            if (SvmSmoke.Run(boot.Memory, image.End, SvmTestGuest.Smoke) != SvmGuestOutcome.Halted)
                 Fail("svm"u8, "smoke test failed"u8, ReadOnlySpan<byte>.Empty);
+        }
+        else if (scenario is Scenario.SvmOutsideMemory or Scenario.SvmTripleFault)
+        {
+            // The broken guest ends alone; a well-behaved guest then runs on the same kernel.
+            bool outside = scenario == Scenario.SvmOutsideMemory;
+            SvmGuestOutcome expected = outside ? SvmGuestOutcome.Stopped : SvmGuestOutcome.Died;
+            if (SvmSmoke.Run(boot.Memory, image.End, outside ? SvmTestGuest.OutsideMemory : SvmTestGuest.TripleFault) != expected
+                || SvmSmoke.Run(boot.Memory, image.End, SvmTestGuest.Smoke) != SvmGuestOutcome.Halted)
+                Fail("svm"u8, "guest fault isolation test failed"u8, ReadOnlySpan<byte>.Empty);
         }
         else if (scenario == Scenario.KernelCore)
         {

@@ -37,13 +37,19 @@ internal static unsafe class SvmSmoke
         0xF4,
     ];
 
-    public static bool Run(MemoryMap memory, ulong imageEnd)
+    // mov ax, 0x2000; mov ds, ax; mov al, [0]: reads guest-physical 0x20000, past its 64 KiB.
+    private static System.ReadOnlySpan<byte> OutsideMemoryCode => [0xB8, 0x00, 0x20, 0x8E, 0xD8, 0xA0, 0x00, 0x00, 0xF4];
+
+    // int3 with an empty IDT (limit 0): #GP, then #DF, then a triple fault.
+    private static System.ReadOnlySpan<byte> TripleFaultCode => [0xCC, 0xF4];
+
+    public static SvmGuestOutcome Run(MemoryMap memory, ulong imageEnd, SvmTestGuest program)
     {
         SvmSupport.Features features = SvmSupport.Detect();
         if (!features.Svm || !features.NestedPaging)
         {
             Log.Error("svm"u8).Text("this CPU has no SVM with nested paging (QEMU: -cpu EPYC,+svm,+npt)"u8).End();
-            return false;
+            return SvmGuestOutcome.Failed;
         }
         Log.Info("svm"u8).Text("SVM revision "u8).Decimal(features.Revision).Text(", "u8).Decimal(features.AsidCount)
             .Text(" ASIDs, features "u8).Hex(features.FeatureBits).End();
@@ -54,17 +60,23 @@ internal static unsafe class SvmSmoke
         if (hostSave == 0 || vmcb == 0 || iopm == 0 || msrpm == 0 || guestFpu == 0 || guestBase == 0)
         {
             Log.Error("svm"u8).Text("no frames left for the VMCB, permission maps or guest memory"u8).End();
-            return false;
+            return SvmGuestOutcome.Failed;
         }
         if (!SvmSupport.Enable(hostSave))
         {
             Log.Error("svm"u8).Text("SVM is disabled by firmware (VM_CR.SVMDIS)"u8).End();
-            return false;
+            return SvmGuestOutcome.Failed;
         }
 
         // Guest RAM: zeroed, code at 0x1000; intercept every port and MSR.
         new System.Span<byte>((void*)guestBase, (int)GuestMemory).Clear();
-        GuestCode.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), GuestCode.Length));
+        System.ReadOnlySpan<byte> code = program switch
+        {
+            SvmTestGuest.OutsideMemory => OutsideMemoryCode,
+            SvmTestGuest.TripleFault => TripleFaultCode,
+            _ => GuestCode,
+        };
+        code.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), code.Length));
         new System.Span<byte>((void*)iopm, 3 * 4096).Fill(0xFF);
         new System.Span<byte>((void*)msrpm, 2 * 4096).Fill(0xFF);
 
@@ -76,7 +88,7 @@ internal static unsafe class SvmSmoke
         if (nested.Root == 0 || nested.Map(0, guestBase, GuestMemory, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
         {
             Log.Error("svm"u8).Text("cannot build the guest's nested page table"u8).End();
-            return false;
+            return SvmGuestOutcome.Failed;
         }
 
         byte* v = (byte*)vmcb;
@@ -98,6 +110,8 @@ internal static unsafe class SvmSmoke
         SetSegment(v + Vmcb.Gs, 0x93);
         SetSegment(v + Vmcb.Gdtr, 0);
         SetSegment(v + Vmcb.Idtr, 0);
+        if (program == SvmTestGuest.TripleFault)
+            *(uint*)(v + Vmcb.Idtr + 4) = 0;
         SetSegment(v + Vmcb.Ldtr, 0x82);
         SetSegment(v + Vmcb.Tr, 0x8B);
         *(ulong*)(v + Vmcb.Cr0) = 0x10;            // ET: real mode, paging off
@@ -116,9 +130,9 @@ internal static unsafe class SvmSmoke
         {
             SvmRun(vmcb, hostSave, &registers, guestFpu);
             *(v + Vmcb.TlbControl) = 0;
-            ulong code = *(ulong*)(v + Vmcb.ExitCode);
+            ulong exit = *(ulong*)(v + Vmcb.ExitCode);
             ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
-            if (code == Vmcb.ExitIoio && (info1 & 1) == 0)
+            if (exit == Vmcb.ExitIoio && (info1 & 1) == 0)
             {
                 // OUT: port in bits 31:16; EXITINFO2 holds the next RIP (QEMU has no NRIP save).
                 Log.Info("svm"u8).Text("guest wrote "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFF).Text(" to port "u8).Hex(info1 >> 16).End();
@@ -126,7 +140,19 @@ internal static unsafe class SvmSmoke
                     Log.Info("svm"u8).Text("guest XMM0 saved at the exit: "u8).Hex(*(uint*)(guestFpu + 160)).End();
                 *(ulong*)(v + Vmcb.Rip) = info2;
             }
-            else if (code == Vmcb.ExitCpuid)
+            else if (exit == Vmcb.ExitNestedPageFault)
+            {
+                Log.Warn("svm"u8).Text("VM stopped: nested page fault at guest-physical "u8).Hex(info2).Text(", rip "u8)
+                    .Hex(*(ulong*)(v + Vmcb.Rip)).Text("; the hypervisor goes on"u8).End();
+                return SvmGuestOutcome.Stopped;
+            }
+            else if (exit == Vmcb.ExitShutdown)
+            {
+                Log.Warn("svm"u8).Text("VM died: shutdown (triple fault) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
+                    .Text("; the hypervisor goes on"u8).End();
+                return SvmGuestOutcome.Died;
+            }
+            else if (exit == Vmcb.ExitCpuid)
             {
                 // The host's values through the documented filter (CpuidPolicy).
                 uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
@@ -144,20 +170,20 @@ internal static unsafe class SvmSmoke
                 registers.Rdx = guest.Edx;
                 *(ulong*)(v + Vmcb.Rip) += 2;     // CPUID is 0F A2
             }
-            else if (code == Vmcb.ExitHlt)
+            else if (exit == Vmcb.ExitHlt)
             {
                 Log.Info("svm"u8).Text("guest halted after "u8).Decimal((ulong)exits).Text(" exits"u8).End();
-                return true;
+                return SvmGuestOutcome.Halted;
             }
             else
             {
-                Log.Error("svm"u8).Text("unexpected exit "u8).Hex(code).Text(", info1 "u8).Hex(info1).Text(", info2 "u8).Hex(info2)
+                Log.Error("svm"u8).Text("unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1).Text(", info2 "u8).Hex(info2)
                     .Text(", rip "u8).Hex(*(ulong*)(v + Vmcb.Rip)).End();
-                return false;
+                return SvmGuestOutcome.Failed;
             }
         }
         Log.Error("svm"u8).Text("guest did not halt within 100 exits"u8).End();
-        return false;
+        return SvmGuestOutcome.Failed;
     }
 
     private static void SetSegment(byte* segment, ushort attributes)

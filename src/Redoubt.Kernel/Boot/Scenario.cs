@@ -15,5 +15,7 @@ public enum Scenario
     StackOverflow,
     WxAuditNegative,
     SvmSmoke,
+    SvmOutsideMemory,
+    SvmTripleFault,
     KernelCore,
 }

@@ -10,7 +10,7 @@ public static class ScenarioNames
     [
         Scenario.Boot, Scenario.IndexOutOfRange, Scenario.WriteReadOnly, Scenario.NullDereference,
         Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
-        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.KernelCore,
+        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.SvmOutsideMemory, Scenario.SvmTripleFault, Scenario.KernelCore,
     ];
 
     public static ReadOnlySpan<Scenario> All => s_all;
@@ -28,6 +28,8 @@ public static class ScenarioNames
         Scenario.StackOverflow => "stack-overflow"u8,
         Scenario.WxAuditNegative => "wx-audit-negative"u8,
         Scenario.SvmSmoke => "svm-smoke"u8,
+        Scenario.SvmOutsideMemory => "svm-outside-memory"u8,
+        Scenario.SvmTripleFault => "svm-triple-fault"u8,
         Scenario.KernelCore => "kernel-core"u8,
         _ => "unknown"u8,
     };
