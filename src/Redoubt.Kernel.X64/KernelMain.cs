@@ -17,6 +17,9 @@ internal static class KernelMain
     // Runs with Redoubt's GDT, TSS and IDT installed (the entry points do that first).
     public static void Start(BootInfo boot, in ImageLayout image)
     {
+        // Firmware may leave the legacy 8259 timer running: Redoubt takes no interrupt from it.
+        Cpu.Cpu.OutByte(0x21, 0xFF);
+        Cpu.Cpu.OutByte(0xA1, 0xFF);
         Log.Info("boot"u8).Text("Redoubt "u8).Text(KernelVersion.Text).Text(" (boot path: "u8)
             .Text(boot.Path == BootPath.Pvh ? "pvh"u8 : "uefi"u8).Text(")"u8).End();
         Log.Info("boot"u8).Text("command line: \""u8).Text(boot.CommandLine).Text("\""u8).End();
@@ -52,6 +55,11 @@ internal static class KernelMain
         {
             if (SvmSmoke.Run(boot.Memory, image.End, SvmTestGuest.Smoke) != SvmGuestOutcome.Halted)
                 Fail("svm"u8, "smoke test failed"u8, ReadOnlySpan<byte>.Empty);
+        }
+        else if (scenario == Scenario.SvmRoundRobin)
+        {
+            if (!SvmSmoke.RunRoundRobin(boot.Memory, image.End))
+                Fail("sched"u8, "round-robin test failed"u8, ReadOnlySpan<byte>.Empty);
         }
         else if (scenario is Scenario.SvmOutsideMemory or Scenario.SvmTripleFault)
         {

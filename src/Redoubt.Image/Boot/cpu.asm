@@ -138,6 +138,13 @@ global RedoubtHalt, RedoubtHaltForever, RedoubtDisableInterrupts
 RedoubtDisableInterrupts:
     cli
     ret
+; Lets pending interrupts in for one instruction (STI takes effect after the next one).
+global RedoubtAcceptInterrupts
+RedoubtAcceptInterrupts:
+    sti
+    nop
+    cli
+    ret
 RedoubtHalt:
     hlt
     ret

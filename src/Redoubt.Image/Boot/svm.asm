@@ -55,7 +55,8 @@ RedoubtSvmRun:
     mov r15, [rax + 112]
     mov rax, [rsp]
     clgi
-    vmload
+    sti                     ; host IF=1 with GIF=0: a physical interrupt exits the guest
+    vmload                  ; (V_INTR_MASKING) and stays pending until the kernel takes it
     vmrun
     vmsave                  ; RAX is the host's again: the VMCB address
     push rbx                ; guest rbx; the slots above move by 8
@@ -89,6 +90,7 @@ RedoubtSvmRun:
     xor edi, edi
     mov rax, [rsp + 8]
     vmload
+    cli
     stgi
     mov rsp, [rsp + 32]
 %ifdef WIN64

@@ -46,6 +46,9 @@ VECTOR_NOERR v
 %assign v v+1
 %endrep
 
+VECTOR_NOERR 32
+VECTOR_NOERR 255
+
 trap_common:
     push rax
     push rbx
@@ -86,6 +89,15 @@ trap_common:
     pop rax
     add rsp, 16
     iretq
+
+; The local APIC timer (32) and the APIC's spurious vector (255).
+global RedoubtTimerVector, RedoubtSpuriousVector
+RedoubtTimerVector:
+    lea rax, [vector_32]
+    ret
+RedoubtSpuriousVector:
+    lea rax, [vector_255]
+    ret
 
 ; Entry addresses of vectors 0-31, for the IDT.
 global RedoubtTrapVectors

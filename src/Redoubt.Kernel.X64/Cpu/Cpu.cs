@@ -65,6 +65,9 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInvalidatePage")]
     public static extern void InvalidatePage(ulong address);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtAcceptInterrupts")]
+    public static extern void AcceptInterrupts();
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtDisableInterrupts")]
     public static extern void DisableInterrupts();
 

@@ -24,6 +24,12 @@ internal static unsafe class DescriptorTables
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTrapVectors")]
     private static extern ulong* TrapVectors();
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTimerVector")]
+    private static extern ulong TimerVector();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSpuriousVector")]
+    private static extern ulong SpuriousVector();
+
     public static void Install(ulong interruptStackTop)
     {
         fixed (TaskStateSegment* tss = &s_tss)
@@ -47,6 +53,8 @@ internal static unsafe class DescriptorTables
             ulong* vectors = TrapVectors();
             for (int vector = 0; vector < 32; vector++)
                 idt[vector] = IdtEntry.InterruptGate(vectors[vector], CodeSelector, UsesInterruptStack(vector) ? (byte)1 : (byte)0);
+            idt[LocalApic.TimerVector] = IdtEntry.InterruptGate(TimerVector(), CodeSelector, 0);
+            idt[LocalApic.SpuriousVector] = IdtEntry.InterruptGate(SpuriousVector(), CodeSelector, 0);
             DescriptorPointer idtr = new DescriptorPointer { Limit = (ushort)(256 * sizeof(IdtEntry) - 1), Base = (ulong)idt };
             Cpu.LoadIdt(&idtr);
         }

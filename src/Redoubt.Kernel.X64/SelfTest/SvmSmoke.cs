@@ -68,61 +68,17 @@ internal static unsafe class SvmSmoke
             return SvmGuestOutcome.Failed;
         }
 
-        // Guest RAM: zeroed, code at 0x1000; intercept every port and MSR.
-        new System.Span<byte>((void*)guestBase, (int)GuestMemory).Clear();
         System.ReadOnlySpan<byte> code = program switch
         {
             SvmTestGuest.OutsideMemory => OutsideMemoryCode,
             SvmTestGuest.TripleFault => TripleFaultCode,
             _ => GuestCode,
         };
-        code.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), code.Length));
         new System.Span<byte>((void*)iopm, 3 * 4096).Fill(0xFF);
         new System.Span<byte>((void*)msrpm, 2 * 4096).Fill(0xFF);
-
-        // The guest's x87/SSE state starts as after FNINIT: control word 037Fh, MXCSR 1F80h.
-        *(ushort*)guestFpu = 0x037F;
-        *(uint*)(guestFpu + 24) = 0x1F80;
-
-        var nested = new PageTable<NptFormat, IdentityMappedTableMemory>(default, TableFramePool.Allocate());
-        if (nested.Root == 0 || nested.Map(0, guestBase, GuestMemory, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
-        {
-            Log.Error("svm"u8).Text("cannot build the guest's nested page table"u8).End();
+        if (!PrepareGuest(guestBase, code, iopm, msrpm, 1, program == SvmTestGuest.TripleFault, vmcb, guestFpu))
             return SvmGuestOutcome.Failed;
-        }
-
         byte* v = (byte*)vmcb;
-        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptCpuid | Vmcb.InterceptHlt | Vmcb.InterceptIoio | Vmcb.InterceptMsr | Vmcb.InterceptShutdown;
-        *(uint*)(v + Vmcb.InterceptMisc2) = Vmcb.InterceptVmrun | Vmcb.InterceptVmmcall | Vmcb.InterceptVmload | Vmcb.InterceptVmsave
-            | Vmcb.InterceptStgi | Vmcb.InterceptClgi | Vmcb.InterceptSkinit;
-        *(ulong*)(v + Vmcb.IopmBase) = iopm;
-        *(ulong*)(v + Vmcb.MsrpmBase) = msrpm;
-        *(uint*)(v + Vmcb.GuestAsid) = 1;
-        *(v + Vmcb.TlbControl) = 1;
-        *(ulong*)(v + Vmcb.NestedPagingEnable) = 1;
-        *(ulong*)(v + Vmcb.NestedCr3) = nested.Root;
-        // Real mode, flat 64 KiB segments (attributes: present, S, code/data type).
-        SetSegment(v + Vmcb.Cs, 0x9B);
-        SetSegment(v + Vmcb.Ds, 0x93);
-        SetSegment(v + Vmcb.Es, 0x93);
-        SetSegment(v + Vmcb.Ss, 0x93);
-        SetSegment(v + Vmcb.Fs, 0x93);
-        SetSegment(v + Vmcb.Gs, 0x93);
-        SetSegment(v + Vmcb.Gdtr, 0);
-        SetSegment(v + Vmcb.Idtr, 0);
-        if (program == SvmTestGuest.TripleFault)
-            *(uint*)(v + Vmcb.Idtr + 4) = 0;
-        SetSegment(v + Vmcb.Ldtr, 0x82);
-        SetSegment(v + Vmcb.Tr, 0x8B);
-        *(ulong*)(v + Vmcb.Cr0) = 0x10;            // ET: real mode, paging off
-        *(ulong*)(v + Vmcb.Cr4) = 1UL << 9;        // OSFXSR: the guest may use SSE
-        *(ulong*)(v + Vmcb.Efer) = 1UL << 12;      // SVME must be set in guest EFER
-        *(ulong*)(v + Vmcb.Rflags) = 2;
-        *(ulong*)(v + Vmcb.Rip) = GuestCodeAddress;
-        *(ulong*)(v + Vmcb.Rsp) = 0x8000;
-        *(ulong*)(v + Vmcb.Dr6) = 0xFFFF0FF0;
-        *(ulong*)(v + Vmcb.Dr7) = 0x400;
-        *(ulong*)(v + Vmcb.GuestPat) = 0x0007040600070406;
 
         SvmGuestRegisters registers = default;
         uint* words = stackalloc uint[4];
@@ -132,7 +88,12 @@ internal static unsafe class SvmSmoke
             *(v + Vmcb.TlbControl) = 0;
             ulong exit = *(ulong*)(v + Vmcb.ExitCode);
             ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
-            if (exit == Vmcb.ExitIoio && (info1 & 1) == 0)
+            if (exit == Vmcb.ExitInterrupt)
+            {
+                Cpu.Cpu.AcceptInterrupts();
+                exits--;
+            }
+            else if (exit == Vmcb.ExitIoio && (info1 & 1) == 0)
             {
                 // OUT: port in bits 31:16; EXITINFO2 holds the next RIP (QEMU has no NRIP save).
                 Log.Info("svm"u8).Text("guest wrote "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFF).Text(" to port "u8).Hex(info1 >> 16).End();
@@ -186,6 +147,142 @@ internal static unsafe class SvmSmoke
         return SvmGuestOutcome.Failed;
     }
 
+    // jmp $: a guest that never gives the CPU back by itself.
+    private static System.ReadOnlySpan<byte> SpinnerCode => [0xEB, 0xFE];
+
+    // mov cx, 5; loop: mov al, cl; out 0x80, al; dec cx; jnz loop; hlt
+    private static System.ReadOnlySpan<byte> CounterCode => [0xB9, 0x05, 0x00, 0x88, 0xC8, 0xE6, 0x80, 0x49, 0x75, 0xF9, 0xF4];
+
+    // Two guests on one CPU, switched round-robin whenever the local APIC timer takes the CPU
+    // back (an INTR exit): a guest that spins forever cannot starve the other, which counts down
+    // on port 0x80 and halts.
+    public static bool RunRoundRobin(MemoryMap memory, ulong imageEnd)
+    {
+        SvmSupport.Features features = SvmSupport.Detect();
+        ulong hostSave = TableFramePool.Allocate(), iopm = AllocateContiguous(3), msrpm = AllocateContiguous(2);
+        ulong spinnerVmcb = TableFramePool.Allocate(), counterVmcb = TableFramePool.Allocate();
+        ulong spinnerFpu = TableFramePool.Allocate(), counterFpu = TableFramePool.Allocate();
+        ulong memoryBase = FindGuestMemory(memory, imageEnd, 2 * GuestMemory);
+        if (!features.Svm || !features.NestedPaging || hostSave == 0 || iopm == 0 || msrpm == 0 || spinnerVmcb == 0 || counterVmcb == 0
+            || spinnerFpu == 0 || counterFpu == 0 || memoryBase == 0 || !SvmSupport.Enable(hostSave))
+        {
+            Log.Error("sched"u8).Text("cannot set up SVM, frames or guest memory"u8).End();
+            return false;
+        }
+        new System.Span<byte>((void*)iopm, 3 * 4096).Fill(0xFF);
+        new System.Span<byte>((void*)msrpm, 2 * 4096).Fill(0xFF);
+        if (!PrepareGuest(memoryBase, SpinnerCode, iopm, msrpm, 1, false, spinnerVmcb, spinnerFpu)
+            || !PrepareGuest(memoryBase + GuestMemory, CounterCode, iopm, msrpm, 2, false, counterVmcb, counterFpu))
+            return false;
+        if (!Cpu.LocalApic.Start(100_000))
+        {
+            Log.Error("sched"u8).Text("cannot map the local APIC"u8).End();
+            return false;
+        }
+        Log.Info("sched"u8).Text("two guests, round-robin on the local APIC timer: guest 1 spins, guest 2 counts"u8).End();
+
+        SvmGuestRegisters spinnerRegisters = default, counterRegisters = default;
+        bool counterRuns = false;
+        ulong preemptions = 0;
+        for (int exits = 0; exits < 10_000; exits++)
+        {
+            ulong vmcbNow = counterRuns ? counterVmcb : spinnerVmcb;
+            if (counterRuns)
+                SvmRun(counterVmcb, hostSave, &counterRegisters, counterFpu);
+            else
+                SvmRun(spinnerVmcb, hostSave, &spinnerRegisters, spinnerFpu);
+            byte* v = (byte*)vmcbNow;
+            *(v + Vmcb.TlbControl) = 0;
+            ulong exit = *(ulong*)(v + Vmcb.ExitCode);
+            if (exit == Vmcb.ExitInterrupt)
+            {
+                // The timer interrupt is still pending: take it (EOI), then switch guests.
+                Cpu.Cpu.AcceptInterrupts();
+                preemptions++;
+                counterRuns = !counterRuns;
+            }
+            else if (counterRuns && exit == Vmcb.ExitIoio)
+            {
+                Log.Info("sched"u8).Text("guest 2 wrote "u8).Hex(*(ulong*)(v + Vmcb.Rax) & 0xFF).Text(" to port "u8).Hex(*(ulong*)(v + Vmcb.ExitInfo1) >> 16).End();
+                *(ulong*)(v + Vmcb.Rip) = *(ulong*)(v + Vmcb.ExitInfo2);
+            }
+            else if (counterRuns && exit == Vmcb.ExitHlt)
+            {
+                Cpu.LocalApic.Stop();
+                Log.Info("sched"u8).Text("guest 2 halted while guest 1 spins; "u8).Decimal(preemptions).Text(" timer preemptions, "u8)
+                    .Decimal(Cpu.LocalApic.Ticks).Text(" ticks"u8).End();
+                return true;
+            }
+            else
+            {
+                Cpu.LocalApic.Stop();
+                Log.Error("sched"u8).Text("unexpected exit "u8).Hex(exit).Text(" from guest "u8).Decimal(counterRuns ? 2UL : 1UL).End();
+                return false;
+            }
+        }
+        Cpu.LocalApic.Stop();
+        Log.Error("sched"u8).Text("guest 2 did not halt within 10000 exits"u8).End();
+        return false;
+    }
+
+    // A real-mode guest: 64 KiB of RAM at guestBase (zeroed, code at 0x1000) under its own nested
+    // table, a VMCB intercepting every port and MSR, CPUID, HLT, SHUTDOWN and the SVM
+    // instructions, and x87/SSE state as after FNINIT.
+    private static bool PrepareGuest(ulong guestBase, System.ReadOnlySpan<byte> code, ulong iopm, ulong msrpm, uint asid, bool emptyIdt, ulong vmcb, ulong guestFpu)
+    {
+        // Guest RAM: zeroed, code at 0x1000.
+        new System.Span<byte>((void*)guestBase, (int)GuestMemory).Clear();
+        code.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), code.Length));
+
+        // The guest's x87/SSE state starts as after FNINIT: control word 037Fh, MXCSR 1F80h.
+        *(ushort*)guestFpu = 0x037F;
+        *(uint*)(guestFpu + 24) = 0x1F80;
+
+        var nested = new PageTable<NptFormat, IdentityMappedTableMemory>(default, TableFramePool.Allocate());
+        if (nested.Root == 0 || nested.Map(0, guestBase, GuestMemory, PageAttributes.Writable | PageAttributes.Executable) != MapStatus.Success)
+        {
+            Log.Error("svm"u8).Text("cannot build the guest's nested page table"u8).End();
+            return false;
+        }
+
+        byte* v = (byte*)vmcb;
+        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptIntr | Vmcb.InterceptCpuid | Vmcb.InterceptHlt | Vmcb.InterceptIoio | Vmcb.InterceptMsr | Vmcb.InterceptShutdown;
+        *(uint*)(v + Vmcb.InterceptMisc2) = Vmcb.InterceptVmrun | Vmcb.InterceptVmmcall | Vmcb.InterceptVmload | Vmcb.InterceptVmsave
+            | Vmcb.InterceptStgi | Vmcb.InterceptClgi | Vmcb.InterceptSkinit;
+        *(ulong*)(v + Vmcb.IopmBase) = iopm;
+        *(ulong*)(v + Vmcb.MsrpmBase) = msrpm;
+        *(uint*)(v + Vmcb.GuestAsid) = asid;
+        *(v + Vmcb.TlbControl) = 1;
+        *(ulong*)(v + Vmcb.NestedPagingEnable) = 1;
+        // Physical interrupts exit the guest; the guest's IF masks only its virtual ones.
+        *(ulong*)(v + Vmcb.VirtualInterruptControl) = Vmcb.VirtualInterruptMasking;
+        *(ulong*)(v + Vmcb.NestedCr3) = nested.Root;
+        // Real mode, flat 64 KiB segments (attributes: present, S, code/data type).
+        SetSegment(v + Vmcb.Cs, 0x9B);
+        SetSegment(v + Vmcb.Ds, 0x93);
+        SetSegment(v + Vmcb.Es, 0x93);
+        SetSegment(v + Vmcb.Ss, 0x93);
+        SetSegment(v + Vmcb.Fs, 0x93);
+        SetSegment(v + Vmcb.Gs, 0x93);
+        SetSegment(v + Vmcb.Gdtr, 0);
+        SetSegment(v + Vmcb.Idtr, 0);
+        if (emptyIdt)
+            *(uint*)(v + Vmcb.Idtr + 4) = 0;
+        SetSegment(v + Vmcb.Ldtr, 0x82);
+        SetSegment(v + Vmcb.Tr, 0x8B);
+        *(ulong*)(v + Vmcb.Cr0) = 0x10;            // ET: real mode, paging off
+        *(ulong*)(v + Vmcb.Cr4) = 1UL << 9;        // OSFXSR: the guest may use SSE
+        *(ulong*)(v + Vmcb.Efer) = 1UL << 12;      // SVME must be set in guest EFER
+        *(ulong*)(v + Vmcb.Rflags) = 2;
+        *(ulong*)(v + Vmcb.Rip) = GuestCodeAddress;
+        *(ulong*)(v + Vmcb.Rsp) = 0x8000;
+        *(ulong*)(v + Vmcb.Dr6) = 0xFFFF0FF0;
+        *(ulong*)(v + Vmcb.Dr7) = 0x400;
+        *(ulong*)(v + Vmcb.GuestPat) = 0x0007040600070406;
+
+        return true;
+    }
+
     private static void SetSegment(byte* segment, ushort attributes)
     {
         *(ushort*)segment = 0;
@@ -207,12 +304,12 @@ internal static unsafe class SvmSmoke
     }
 
     // 64 KiB of usable RAM above the image (the kernel maps usable RAM 1:1, read/write).
-    private static ulong FindGuestMemory(MemoryMap memory, ulong imageEnd)
+    private static ulong FindGuestMemory(MemoryMap memory, ulong imageEnd, ulong size = GuestMemory)
     {
         foreach (MemoryRegion region in memory.Regions)
         {
             ulong start = (region.Base > imageEnd ? region.Base : imageEnd) + 0xFFFF & ~0xFFFFUL;
-            if (region.Kind == MemoryKind.Usable && start >= 0x100000 && start + GuestMemory <= region.End)
+            if (region.Kind == MemoryKind.Usable && start >= 0x100000 && start + size <= region.End)
                 return start;
         }
         return 0;

@@ -10,6 +10,8 @@ internal static class Vmcb
     public const int IopmBase = 0x040;
     public const int MsrpmBase = 0x048;
     public const int GuestAsid = 0x058;
+    public const int VirtualInterruptControl = 0x060;
+    public const ulong VirtualInterruptMasking = 1UL << 24;
     public const int TlbControl = 0x05C;
     public const int ExitCode = 0x070;
     public const int ExitInfo1 = 0x078;
@@ -24,12 +26,12 @@ internal static class Vmcb
     public const int Rflags = 0x570, Rip = 0x578, Rsp = 0x5D8, Rax = 0x5F8, GuestPat = 0x668;
 
     // Intercept bits.
-    public const uint InterceptCpuid = 1u << 18, InterceptHlt = 1u << 24, InterceptIoio = 1u << 27;
+    public const uint InterceptIntr = 1u << 0, InterceptCpuid = 1u << 18, InterceptHlt = 1u << 24, InterceptIoio = 1u << 27;
     public const uint InterceptMsr = 1u << 28, InterceptShutdown = 1u << 31;
     public const uint InterceptVmrun = 1u << 0, InterceptVmmcall = 1u << 1, InterceptVmload = 1u << 2;
     public const uint InterceptVmsave = 1u << 3, InterceptStgi = 1u << 4, InterceptClgi = 1u << 5, InterceptSkinit = 1u << 6;
 
     // Exit codes.
-    public const ulong ExitCpuid = 0x72, ExitHlt = 0x78, ExitIoio = 0x7B, ExitMsr = 0x7C, ExitShutdown = 0x7F;
+    public const ulong ExitInterrupt = 0x60, ExitCpuid = 0x72, ExitHlt = 0x78, ExitIoio = 0x7B, ExitMsr = 0x7C, ExitShutdown = 0x7F;
     public const ulong ExitVmmcall = 0x81, ExitNestedPageFault = 0x400, ExitInvalid = ulong.MaxValue;
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Redoubt.Kernel.Traps;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Cpu;
 
 namespace Redoubt.Kernel.X64.Traps;
 
@@ -15,6 +16,14 @@ internal static unsafe class TrapHandler
     [UnmanagedCallersOnly(EntryPoint = "RedoubtTrap")]
     private static void OnTrap(TrapFrame* frame)
     {
+        // The only interrupts Redoubt takes: its own timer and the APIC's spurious vector.
+        if (frame->Vector == LocalApic.TimerVector)
+        {
+            LocalApic.OnTimer();
+            return;
+        }
+        if (frame->Vector == LocalApic.SpuriousVector)
+            return;
         if (!Panic.Begin())
             Panic.Stop();
         ulong faultAddress = Cpu.Cpu.ReadCr2();

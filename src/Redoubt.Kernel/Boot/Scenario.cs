@@ -17,5 +17,6 @@ public enum Scenario
     SvmSmoke,
     SvmOutsideMemory,
     SvmTripleFault,
+    SvmRoundRobin,
     KernelCore,
 }

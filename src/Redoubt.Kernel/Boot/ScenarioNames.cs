@@ -10,7 +10,7 @@ public static class ScenarioNames
     [
         Scenario.Boot, Scenario.IndexOutOfRange, Scenario.WriteReadOnly, Scenario.NullDereference,
         Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
-        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.SvmOutsideMemory, Scenario.SvmTripleFault, Scenario.KernelCore,
+        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.SvmOutsideMemory, Scenario.SvmTripleFault, Scenario.SvmRoundRobin, Scenario.KernelCore,
     ];
 
     public static ReadOnlySpan<Scenario> All => s_all;
@@ -30,6 +30,7 @@ public static class ScenarioNames
         Scenario.SvmSmoke => "svm-smoke"u8,
         Scenario.SvmOutsideMemory => "svm-outside-memory"u8,
         Scenario.SvmTripleFault => "svm-triple-fault"u8,
+        Scenario.SvmRoundRobin => "svm-round-robin"u8,
         Scenario.KernelCore => "kernel-core"u8,
         _ => "unknown"u8,
     };
