@@ -33,6 +33,8 @@ internal static class AbiReflection
         typeof(Redoubt.Abi.ExitReason),
         typeof(Redoubt.Abi.ReportPolicy),
         typeof(Redoubt.Abi.PageMeasureFlags),
+        typeof(Redoubt.Abi.TestPort),
+        typeof(Redoubt.Abi.TestProgram),
     ];
 
     // Size in memory as the runtime lays the type out (no marshalling involved).
