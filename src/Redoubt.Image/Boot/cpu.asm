@@ -31,7 +31,24 @@ RedoubtInDword:            ; (ushort port) -> uint
     in eax, dx
     ret
 
-global RedoubtReadCr0, RedoubtReadCr2, RedoubtReadCr3, RedoubtReadCr4, RedoubtWriteCr3, RedoubtWriteCr0
+global RedoubtReadCr0, RedoubtReadCr2, RedoubtReadCr3, RedoubtReadCr4, RedoubtWriteCr3, RedoubtWriteCr0, RedoubtWriteCr4
+global RedoubtReadXcr0, RedoubtWriteXcr0
+RedoubtWriteCr4:           ; (ulong value)
+    mov cr4, ARG0
+    ret
+RedoubtReadXcr0:           ; () -> ulong; needs CR4.OSXSAVE
+    xor ecx, ecx
+    xgetbv
+    shl rdx, 32
+    or rax, rdx
+    ret
+RedoubtWriteXcr0:          ; (ulong value); needs CR4.OSXSAVE
+    mov rax, ARG0
+    mov rdx, rax
+    shr rdx, 32
+    xor ecx, ecx
+    xsetbv
+    ret
 RedoubtReadCr0:
     mov rax, cr0
     ret

@@ -1,14 +1,23 @@
-; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, GuestRegisters* regs, guestFpu) saves
-; the host's callee-saved registers, x87/SSE state (FXSAVE, on this stack) and VMSAVE state,
-; loads the guest's x87/SSE state (FXRSTOR from guestFpu, 512 bytes, 16-aligned) and general
-; registers (RAX and RSP live in the VMCB), runs the guest with GIF clear, and on #VMEXIT stores
-; the guest's registers and x87/SSE state back and restores the host's. No guest register value
-; stays in a host register after return. (AVX state is not switched yet: see CAVEATS.)
-; GuestRegisters layout (SvmGuestRegisters.cs): rax(unused) rbx rcx rdx rsi rdi rbp r8..r15.
+; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, SvmWorldSwitch* state) saves the
+; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state,
+; loads the guest's extended state (XRSTOR from the guest's 64-byte aligned area), XCR0 and
+; general registers (RAX and RSP live in the VMCB), runs the guest
+; with GIF clear, and on #VMEXIT stores the guest's registers, XCR0 and extended state back and
+; restores the host's. No guest register value stays in a host register after return: general
+; registers are overwritten or zeroed, extended state is reloaded from the host's image.
+; SvmWorldSwitch layout (SvmWorldSwitch.cs): 15 general registers at 0 (rax unused, then rbx
+; rcx rdx rsi rdi rbp r8..r15), guest XSAVE area address at 120, guest XCR0 at 128, host XCR0
+; at 136.
 %include "abi.inc"
 default rel
 bits 64
 section .text
+
+%define HOST_XSAVE_SIZE 1024   ; x87+SSE+AVX need 832 bytes; SvmSupport caps XCR0 at those
+%define STATE_AREA 120
+%define STATE_XCR0 128
+%define STATE_HOST_XCR0 136
+
 global RedoubtSvmRun
 RedoubtSvmRun:
     push rbx
@@ -23,22 +32,45 @@ RedoubtSvmRun:
     mov rdi, rcx
     mov rsi, rdx
     mov rdx, r8
-    mov rcx, r9
 %endif
-    ; Host x87/SSE state in a 16-aligned 512-byte area on this stack; rbp keeps the frame.
+    ; Host extended state in a 64-aligned area on this stack; rbp keeps the frame. XRSTOR
+    ; needs the XSAVE header's reserved bytes zero, and XSAVE writes only XSTATE_BV.
     mov rbp, rsp
-    sub rsp, 512
-    and rsp, -16
-    fxsave [rsp]
-    push rbp                ; [rsp+32] frame
-    push rcx                ; [rsp+24] guest FPU area
-    fxrstor [rcx]
-    push rdx                ; [rsp+16] regs
+    sub rsp, HOST_XSAVE_SIZE
+    and rsp, -64
+    xor eax, eax
+    mov [rsp + 512], rax
+    mov [rsp + 520], rax
+    mov [rsp + 528], rax
+    mov [rsp + 536], rax
+    mov [rsp + 544], rax
+    mov [rsp + 552], rax
+    mov [rsp + 560], rax
+    mov [rsp + 568], rax
+    mov r12, rdx            ; the state block
+    mov eax, -1
+    mov edx, -1
+    xsave [rsp]
+    ; The guest's extended state is loaded and saved under the host's XCR0, so every
+    ; component is switched whatever the guest enabled; the guest's XCR0 is set just before
+    ; VMRUN (a guest without AVX still has its SSE registers switched).
+    mov rcx, [r12 + STATE_AREA]
+    xrstor [rcx]
+    mov rax, [r12 + STATE_XCR0]
+    cmp rax, [r12 + STATE_HOST_XCR0]
+    je .guest_xcr0
+    mov rdx, rax
+    shr rdx, 32
+    xor ecx, ecx
+    xsetbv
+.guest_xcr0:
+    push rbp                ; [rsp+24] frame
+    push r12                ; [rsp+16] state
     push rsi                ; [rsp+8]  host save area
     push rdi                ; [rsp]    VMCB
     mov rax, rsi
     vmsave                  ; host FS, GS, TR, LDTR, KernelGsBase, STAR/LSTAR/..., SYSENTER_*
-    mov rax, [rsp + 16]
+    mov rax, r12
     mov rbx, [rax + 8]
     mov rcx, [rax + 16]
     mov rdx, [rax + 24]
@@ -76,9 +108,31 @@ RedoubtSvmRun:
     mov [rbx + 112], r15
     pop rcx
     mov [rbx + 8], rcx
-    mov rcx, [rsp + 24]
-    fxsave [rcx]            ; the guest's x87/SSE state, then the host's again
-    fxrstor [rsp + 40]
+    ; The guest's XCR0 (a guest may change it where XSETBV is not intercepted: it is read back
+    ; and kept), the host's put back, then the guest's extended state saved under it.
+    xor ecx, ecx
+    xgetbv
+    shl rdx, 32
+    or rax, rdx
+    mov [rbx + STATE_XCR0], rax
+    cmp rax, [rbx + STATE_HOST_XCR0]
+    je .host_xcr0
+    mov rax, [rbx + STATE_HOST_XCR0]
+    mov rdx, rax
+    shr rdx, 32
+    xor ecx, ecx
+    xsetbv
+.host_xcr0:
+    mov rcx, [rbx + STATE_AREA]
+    mov eax, -1
+    mov edx, -1
+    xsave [rcx]
+    mov rbp, [rsp + 24]     ; the frame: the host area sits just below it, 64-aligned
+    lea rcx, [rbp - HOST_XSAVE_SIZE]
+    and rcx, -64
+    mov eax, -1
+    mov edx, -1
+    xrstor [rcx]
     ; Scrub what the guest left in volatile registers before C# sees them.
     xor ecx, ecx
     xor edx, edx
@@ -92,7 +146,8 @@ RedoubtSvmRun:
     vmload
     cli
     stgi
-    mov rsp, [rsp + 32]
+    xor eax, eax
+    mov rsp, rbp
 %ifdef WIN64
     pop rsi
     pop rdi

@@ -41,6 +41,15 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteCr3")]
     public static extern void WriteCr3(ulong value);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteCr4")]
+    public static extern void WriteCr4(ulong value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadXcr0")]
+    public static extern ulong ReadXcr0();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteXcr0")]
+    public static extern void WriteXcr0(ulong value);
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReadMsr")]
     public static extern ulong ReadMsr(uint msr);
 
@@ -80,4 +89,5 @@ internal static unsafe class Cpu
     public const uint EferMsr = 0xC0000080;
     public const ulong EferNoExecuteEnable = 1UL << 11;
     public const ulong Cr0WriteProtect = 1UL << 16;
+    public const ulong Cr4OsXsave = 1UL << 18;
 }

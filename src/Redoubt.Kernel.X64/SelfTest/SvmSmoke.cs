@@ -19,7 +19,7 @@ internal static unsafe class SvmSmoke
     private const ulong GuestMemory = 64 * 1024, GuestCodeAddress = 0x1000;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmGuestRegisters* registers, ulong guestFpu);
+    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
 
     // mov al, 0x52; out 0x80, al; mov al, 0x44; out 0x80, al;
     // mov eax, 0x80000001; cpuid; mov al, cl; out 0x81, al     (SVM bit: must read 0)
@@ -80,11 +80,11 @@ internal static unsafe class SvmSmoke
             return SvmGuestOutcome.Failed;
         byte* v = (byte*)vmcb;
 
-        SvmGuestRegisters registers = default;
+        SvmWorldSwitch registers = NewSwitch(guestFpu);
         uint* words = stackalloc uint[4];
         for (int exits = 1; exits <= 100; exits++)
         {
-            SvmRun(vmcb, hostSave, &registers, guestFpu);
+            SvmRun(vmcb, hostSave, &registers);
             *(v + Vmcb.TlbControl) = 0;
             ulong exit = *(ulong*)(v + Vmcb.ExitCode);
             ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
@@ -181,16 +181,16 @@ internal static unsafe class SvmSmoke
         }
         Log.Info("sched"u8).Text("two guests, round-robin on the local APIC timer: guest 1 spins, guest 2 counts"u8).End();
 
-        SvmGuestRegisters spinnerRegisters = default, counterRegisters = default;
+        SvmWorldSwitch spinnerRegisters = NewSwitch(spinnerFpu), counterRegisters = NewSwitch(counterFpu);
         bool counterRuns = false;
         ulong preemptions = 0;
         for (int exits = 0; exits < 10_000; exits++)
         {
             ulong vmcbNow = counterRuns ? counterVmcb : spinnerVmcb;
             if (counterRuns)
-                SvmRun(counterVmcb, hostSave, &counterRegisters, counterFpu);
+                SvmRun(counterVmcb, hostSave, &counterRegisters);
             else
-                SvmRun(spinnerVmcb, hostSave, &spinnerRegisters, spinnerFpu);
+                SvmRun(spinnerVmcb, hostSave, &spinnerRegisters);
             byte* v = (byte*)vmcbNow;
             *(v + Vmcb.TlbControl) = 0;
             ulong exit = *(ulong*)(v + Vmcb.ExitCode);
@@ -234,8 +234,9 @@ internal static unsafe class SvmSmoke
         new System.Span<byte>((void*)guestBase, (int)GuestMemory).Clear();
         code.CopyTo(new System.Span<byte>((void*)(guestBase + GuestCodeAddress), code.Length));
 
-        // The guest's x87/SSE state starts as after FNINIT: control word 037Fh, MXCSR 1F80h.
-        *(ushort*)guestFpu = 0x037F;
+        // The guest's extended state starts in its reset state: an all-zero XSAVE header
+        // (every component in its initial state) and MXCSR 1F80h, which XRSTOR always loads.
+        new System.Span<byte>((void*)guestFpu, 4096).Clear();
         *(uint*)(guestFpu + 24) = 0x1F80;
 
         var nested = new PageTable<NptFormat, IdentityMappedTableMemory>(default, TableFramePool.Allocate());
@@ -282,6 +283,9 @@ internal static unsafe class SvmSmoke
 
         return true;
     }
+
+    private static SvmWorldSwitch NewSwitch(ulong xsaveArea) =>
+        new SvmWorldSwitch { GuestXsaveArea = xsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
 
     private static void SetSegment(byte* segment, ushort attributes)
     {

@@ -36,13 +36,38 @@ internal static unsafe class SvmSupport
         return features;
     }
 
-    // False when firmware disabled SVM (VM_CR.SVMDIS).
+    // The extended state Redoubt switches between guests: x87, SSE and AVX (XCR0 bits 0-2),
+    // whatever of those the CPU has. The world switch's host area is sized for these.
+    private const ulong SwitchedXcr0 = 0x7;
+
+    // XCR0 while the kernel runs; 0 until Enable.
+    public static ulong HostXcr0 { get; private set; }
+
+    // False when firmware disabled SVM (VM_CR.SVMDIS) or the CPU lacks XSAVE (every CPU with
+    // SVM and nested paging has it; the world switch relies on it).
     public static bool Enable(ulong hostSaveArea)
     {
-        if ((Cpu.Cpu.ReadMsr(VmCrMsr) & VmCrSvmDisable) != 0)
+        if ((Cpu.Cpu.ReadMsr(VmCrMsr) & VmCrSvmDisable) != 0 || !EnableXsave())
             return false;
         Cpu.Cpu.WriteMsr(Cpu.Cpu.EferMsr, Cpu.Cpu.ReadMsr(Cpu.Cpu.EferMsr) | EferSvmEnable);
         Cpu.Cpu.WriteMsr(HostSaveMsr, hostSaveArea);
+        return true;
+    }
+
+    // Safe: Cpuid writes four words into the stack buffer it is given.
+    private static bool EnableXsave()
+    {
+        if (HostXcr0 != 0)
+            return true;
+        uint* registers = stackalloc uint[4];
+        Cpu.Cpu.Cpuid(1, 0, registers);
+        if ((registers[2] & (1u << 26)) == 0)
+            return false;
+        Cpu.Cpu.Cpuid(0xD, 0, registers);
+        ulong xcr0 = registers[0] & SwitchedXcr0;
+        Cpu.Cpu.WriteCr4(Cpu.Cpu.ReadCr4() | Cpu.Cpu.Cr4OsXsave);
+        Cpu.Cpu.WriteXcr0(xcr0);
+        HostXcr0 = xcr0;
         return true;
     }
 }
