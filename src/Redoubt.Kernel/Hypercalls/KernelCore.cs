@@ -56,29 +56,44 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
     public PageTable<NptFormat, DomainTableMemory<TPhysical>> VmTable(VirtualMachine vm) =>
         new PageTable<NptFormat, DomainTableMemory<TPhysical>>(new DomainTableMemory<TPhysical>(_machine, vm.Domain), vm.NestedRoot);
 
-    // Sets up the frame table, the free pool and Dom0's 1:1 nested table. Returns null when the
-    // configuration does not fit the machine.
+    // Sets up the frame table, the free pool and Dom0's 1:1 nested table for a machine laid out
+    // by KernelConfig alone. Returns null when the configuration does not fit the machine.
     public static KernelCore<TPhysical>? Create(TPhysical physical, KernelConfig config)
     {
-        ulong frames = physical.FrameCount;
-        if (config.HypervisorFrames + config.TablePoolFrames > frames || config.MaxVms < 1 || config.MaxVms > ushort.MaxValue - 1
-            || config.MaxVcpusPerVm < 1 || config.CapabilitySlots < 1 || config.MaxPagesPerCall < 1)
+        if (config.HypervisorFrames + config.TablePoolFrames > physical.FrameCount)
             return null;
-        var machine = new MachineMemory<TPhysical>(physical);
+        return Create(physical, config, new PrefixFrameLayout(config));
+    }
+
+    // The same for any layout: the frames the layout calls Free are zeroed into the pool, Dom0's
+    // are mapped 1:1 in Dom0's table. Returns null when the configuration does not fit.
+    public static KernelCore<TPhysical>? Create<TLayout>(TPhysical physical, KernelConfig config, TLayout layout)
+        where TLayout : struct, IFrameLayout
+    {
+        ulong frames = physical.FrameCount;
+        if (config.MaxVms < 1 || config.MaxVms > ushort.MaxValue - 1 || config.MaxVcpusPerVm < 1 || config.CapabilitySlots < 1
+            || config.MaxPagesPerCall < 1)
+            return null;
+        ulong poolFrames = 0;
         for (ulong frame = 0; frame < frames; frame++)
         {
-            if (frame < config.HypervisorFrames)
-            {
-                machine.Frames.Set(frame, FrameState.Hypervisor, Dom0);
-            }
-            else if (frame < config.HypervisorFrames + config.TablePoolFrames)
+            if (layout.InitialState(frame) == FrameState.Free)
+                poolFrames++;
+        }
+        if (poolFrames == 0)
+            return null;
+        var machine = new MachineMemory<TPhysical>(physical, poolFrames);
+        for (ulong frame = 0; frame < frames; frame++)
+        {
+            FrameState state = layout.InitialState(frame);
+            if (state == FrameState.Free)
             {
                 physical.Frame(frame).Clear();
                 machine.Free.Push(frame);
             }
             else
             {
-                machine.Frames.Set(frame, FrameState.Dom0, Dom0);
+                machine.Frames.Set(frame, state is FrameState.Dom0 or FrameState.Mmio ? state : FrameState.Hypervisor, Dom0);
             }
         }
         var core = new KernelCore<TPhysical>(config, machine);
@@ -87,13 +102,23 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
         if (root == 0)
             return null;
         core._dom0Table = new PageTable<NptFormat, DomainTableMemory<TPhysical>>(dom0Memory, root);
-        ulong dom0Start = (config.HypervisorFrames + config.TablePoolFrames) * PageSize;
-        ulong dom0Length = frames * PageSize - dom0Start;
         // 4 KiB pages only: Dom0's table keeps a last-level table under every frame it ever owned
         // (Unmap frees no tables), so giving a frame back (reclaim, destroy) or sharing one never
         // needs a table frame, and those perform steps cannot run out of them.
-        if (dom0Length != 0 && core._dom0Table.Map(dom0Start, dom0Start, dom0Length, PageAttributes.Writable | PageAttributes.Executable, allowLarge: false) != MapStatus.Success)
-            return null;
+        for (ulong frame = 0; frame < frames;)
+        {
+            if (machine.Frames.State(frame) != FrameState.Dom0)
+            {
+                frame++;
+                continue;
+            }
+            ulong run = frame;
+            while (run < frames && machine.Frames.State(run) == FrameState.Dom0)
+                run++;
+            if (core._dom0Table.Map(frame * PageSize, frame * PageSize, (run - frame) * PageSize, PageAttributes.Writable | PageAttributes.Executable, allowLarge: false) != MapStatus.Success)
+                return null;
+            frame = run;
+        }
         return core;
     }
 
