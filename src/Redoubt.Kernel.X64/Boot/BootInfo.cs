@@ -20,6 +20,11 @@ internal sealed class BootInfo
 
     public ulong RsdpAddress { get; set; }
 
+    // The first boot module (PVH: QEMU's -initrd): the guest-image archive. 0/0 when none.
+    public ulong ModuleBase { get; set; }
+
+    public ulong ModuleLength { get; set; }
+
     // Boot-protocol problems worth a warning (e.g. a truncated command line).
     public bool CommandLineTruncated { get; private set; }
 

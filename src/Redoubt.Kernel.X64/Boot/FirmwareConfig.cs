@@ -1,7 +1,8 @@
 namespace Redoubt.Kernel.X64.Boot;
 
 // QEMU's firmware configuration device (fw_cfg, I/O ports 0x510/0x511): how a test passes the
-// UEFI image its command line ("-fw_cfg name=opt/org.redoubt/cmdline,string=..."). Absent on
+// UEFI image its command line ("-fw_cfg name=opt/org.redoubt/cmdline,string=...") and the
+// guest-image archive ("-fw_cfg name=opt/org.redoubt/guests,file=..."). Absent on
 // hardware: the signature check fails and nothing is read.
 internal static class FirmwareConfig
 {
@@ -18,14 +19,27 @@ internal static class FirmwareConfig
     // Appends the named file's bytes to the command line; false when there is no such file.
     public static bool ReadFileInto(System.ReadOnlySpan<byte> name, BootInfo info)
     {
+        if (!Find(name, out ushort selector, out uint size))
+            return false;
+        Cpu.Cpu.OutWord(SelectorPort, selector);
+        for (uint i = 0; i < size; i++)
+            info.AppendCommandLine(Cpu.Cpu.InByte(DataPort));
+        return true;
+    }
+
+    // The named file's selector and size, from the file directory; false when absent.
+    public static bool Find(System.ReadOnlySpan<byte> name, out ushort selector, out uint size)
+    {
+        selector = 0;
+        size = 0;
         if (!Present())
             return false;
         Cpu.Cpu.OutWord(SelectorPort, FileDirectoryKey);
         uint count = ReadBigEndian(4);
         for (uint entry = 0; entry < count; entry++)
         {
-            uint size = ReadBigEndian(4);
-            ushort selector = (ushort)ReadBigEndian(2);
+            uint entrySize = ReadBigEndian(4);
+            ushort entrySelector = (ushort)ReadBigEndian(2);
             ReadBigEndian(2);
             bool matches = true;
             for (int i = 0; i < 56; i++)
@@ -35,14 +49,22 @@ internal static class FirmwareConfig
                 if (b != expected)
                     matches = false;
             }
-            if (!matches)
-                continue;
-            Cpu.Cpu.OutWord(SelectorPort, selector);
-            for (uint i = 0; i < size; i++)
-                info.AppendCommandLine(Cpu.Cpu.InByte(DataPort));
-            return true;
+            if (matches)
+            {
+                selector = entrySelector;
+                size = entrySize;
+                return true;
+            }
         }
         return false;
+    }
+
+    // Reads a file found by Find into destination (its first destination.Length bytes).
+    public static void Read(ushort selector, System.Span<byte> destination)
+    {
+        Cpu.Cpu.OutWord(SelectorPort, selector);
+        for (int i = 0; i < destination.Length; i++)
+            destination[i] = Cpu.Cpu.InByte(DataPort);
     }
 
     private static uint ReadBigEndian(int bytes)

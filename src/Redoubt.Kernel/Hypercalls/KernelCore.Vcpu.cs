@@ -55,17 +55,50 @@ public sealed partial class KernelCore<TPhysical>
         return HypercallResult.Ok();
     }
 
+    // VcpuRun through Dispatch: the checks, then NotImplemented. The platform layer runs vCPUs:
+    // it calls ValidateRun, runs the vCPU, and hands the exit over with DeliverExit.
     private HypercallResult VcpuRun(ushort caller, ulong slot, ulong buffer, ulong length)
     {
-        HypercallStatus status = LookupVcpu(caller, slot, VcpuRights.Run, out VirtualCpu vcpu);
-        if (status != HypercallStatus.Success)
-            return HypercallResult.Fail(status);
-        if (_vms[vcpu.VmDomain - 1].State != VmState.Finalized)
-            return HypercallResult.Fail(HypercallStatus.InvalidState);
-        if (length < ExitMessage.Size || !IsCallerBuffer(caller, buffer, ExitMessage.Size, writable: true))
-            return HypercallResult.Fail(HypercallStatus.InvalidBuffer);
-        return HypercallResult.Fail(HypercallStatus.NotImplemented);
+        HypercallStatus status = ValidateRun(caller, slot, buffer, length, out _);
+        return HypercallResult.Fail(status == HypercallStatus.Success ? HypercallStatus.NotImplemented : status);
     }
+
+    // VcpuRun's checks, in this order: the capability (Run right), a finalized VM that has not
+    // stopped, a writable buffer for the ExitMessage. vcpuIndex is the vCPU's pool index.
+    public HypercallStatus ValidateRun(ushort caller, ulong slot, ulong buffer, ulong length, out int vcpuIndex)
+    {
+        vcpuIndex = -1;
+        HypercallStatus status = Lookup(caller, slot, ObjectType.Vcpu, (ulong)VcpuRights.Run, out ushort index);
+        if (status != HypercallStatus.Success)
+            return status;
+        VirtualMachine vm = _vms[_vcpus[index].VmDomain - 1];
+        if (vm.State != VmState.Finalized || vm.Stopped)
+            return HypercallStatus.InvalidState;
+        if (length < ExitMessage.Size || !IsCallerBuffer(caller, buffer, ExitMessage.Size, writable: true))
+            return HypercallStatus.InvalidBuffer;
+        vcpuIndex = index;
+        return HypercallStatus.Success;
+    }
+
+    // The Data field of the message the caller left in its buffer: its answer to a read.
+    // The buffer was checked by ValidateRun in the same call.
+    public ulong ReadExitData(ushort caller, ulong buffer)
+    {
+        ExitMessage message = default;
+        ReadCaller(caller, buffer, MemoryMarshal.AsBytes(new Span<ExitMessage>(ref message)));
+        return message.Data;
+    }
+
+    // Writes the exit message into the buffer ValidateRun checked in the same call.
+    public void DeliverExit(ushort caller, ulong buffer, in ExitMessage message)
+    {
+        ExitMessage copy = message;
+        WriteCaller(caller, buffer, MemoryMarshal.AsBytes(new Span<ExitMessage>(ref copy)));
+    }
+
+    // The VM died (triple fault) or did what it may never do (a nested page fault outside its
+    // memory): its vCPUs never run again; its owner may still report on it and destroy it.
+    public void StopVm(ushort domain) => _vms[domain - 1].Stopped = true;
 
     private static bool IsCanonical(ulong address) => address < 0x0000_8000_0000_0000 || address >= 0xFFFF_8000_0000_0000;
 }

@@ -30,6 +30,7 @@ public sealed partial class KernelCore<TPhysical>
         VirtualMachine vm = _vms[index];
         vm.NestedRoot = new DomainTableMemory<TPhysical>(_machine, vm.Domain).AllocateTable();
         vm.State = VmState.Building;
+        vm.Stopped = false;
         vm.VcpuCount = 0;
         vm.Measurement = default;
         vm.LaunchDigest = default;

@@ -24,6 +24,9 @@ public sealed class VirtualMachine
 
     public int VcpuCount { get; set; }
 
+    // Set when the VM died or was stopped for a forbidden access: no vCPU of it runs again.
+    public bool Stopped { get; set; }
+
     // The running launch measurement (VmLoad records, then the finalize record).
     public Sha384 Measurement;
 

@@ -12,5 +12,9 @@ public readonly struct AddressRange
     public ulong Start { get; }
     public ulong End { get; }
 
+    public ulong Length => End - Start;
+
+    public bool Contains(ulong address) => address >= Start && address < End;
+
     public bool Intersects(ulong start, ulong end) => Start < end && End > start;
 }
