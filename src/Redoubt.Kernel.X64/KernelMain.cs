@@ -4,6 +4,7 @@ using Redoubt.Kernel.Paging;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Cpu;
+using Redoubt.Kernel.X64.Guests;
 using Redoubt.Kernel.X64.Paging;
 using Redoubt.Kernel.X64.SelfTest;
 using Redoubt.Kernel.X64.Traps;
@@ -74,6 +75,12 @@ internal static class KernelMain
         {
             if (!KernelCoreSmoke.Run(boot.Memory, image.End))
                 Fail("core"u8, "kernel core smoke test failed"u8, ReadOnlySpan<byte>.Empty);
+        }
+        else if (scenario >= Scenario.VmHello)
+        {
+            GuestLauncher? launcher = GuestHost.Start(boot, image);
+            if (launcher is null || !VmScenarios.Run(scenario, launcher, launcher.Core, boot.CommandLine))
+                Fail("scenario"u8, "failed: "u8, scenarioName);
         }
         else if (scenario != Scenario.Boot)
         {

@@ -11,6 +11,8 @@ public static class ScenarioNames
         Scenario.Boot, Scenario.IndexOutOfRange, Scenario.WriteReadOnly, Scenario.NullDereference,
         Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
         Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.SvmOutsideMemory, Scenario.SvmTripleFault, Scenario.SvmRoundRobin, Scenario.KernelCore,
+        Scenario.VmHello, Scenario.VmOutsideMemory, Scenario.VmTripleFault, Scenario.VmSecret, Scenario.VmVector, Scenario.VmSpin,
+        Scenario.VmGarbageHypercall, Scenario.VmManyExits, Scenario.VmMsr, Scenario.BenchExits,
     ];
 
     public static ReadOnlySpan<Scenario> All => s_all;
@@ -32,6 +34,16 @@ public static class ScenarioNames
         Scenario.SvmTripleFault => "svm-triple-fault"u8,
         Scenario.SvmRoundRobin => "svm-round-robin"u8,
         Scenario.KernelCore => "kernel-core"u8,
+        Scenario.VmHello => "vm-hello"u8,
+        Scenario.VmOutsideMemory => "vm-outside-memory"u8,
+        Scenario.VmTripleFault => "vm-triple-fault"u8,
+        Scenario.VmSecret => "vm-secret"u8,
+        Scenario.VmVector => "vm-vector"u8,
+        Scenario.VmSpin => "vm-spin"u8,
+        Scenario.VmGarbageHypercall => "vm-garbage-hypercall"u8,
+        Scenario.VmManyExits => "vm-many-exits"u8,
+        Scenario.VmMsr => "vm-msr"u8,
+        Scenario.BenchExits => "bench-exits"u8,
         _ => "unknown"u8,
     };
 

@@ -64,4 +64,19 @@ public static class NumberFormat
         unit.CopyTo(destination.Slice(length));
         return destination.Slice(0, length + unit.Length);
     }
+
+    // A decimal number of 1-19 digits and nothing else; false on anything else.
+    public static bool TryParseDecimal(ReadOnlySpan<byte> text, out ulong value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 19)
+            return false;
+        foreach (byte c in text)
+        {
+            if (c < (byte)'0' || c > (byte)'9')
+                return false;
+            value = value * 10 + (ulong)(c - (byte)'0');
+        }
+        return true;
+    }
 }

@@ -1,0 +1,83 @@
+using Redoubt.Kernel.Boot;
+using Redoubt.Kernel.Hypercalls;
+using Redoubt.Kernel.Memory;
+using Redoubt.Kernel.Paging;
+using Redoubt.Kernel.X64.Boot;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Memory;
+using Redoubt.Kernel.X64.Svm;
+
+namespace Redoubt.Kernel.X64.Guests;
+
+// Brings up what running VMs takes: the kernel core over all RAM (frame numbers are physical
+// frame numbers), SVM, and the launcher over the guest archive. The archive is the first PVH
+// boot module (QEMU -initrd) or, on the UEFI path under QEMU, the fw_cfg file
+// opt/org.redoubt/guests, which is read into RAM above the image first.
+// Safe: the fw_cfg file is read into usable RAM the kernel maps 1:1 and nothing else uses yet.
+internal static unsafe class GuestHost
+{
+    private const ulong PoolFrames = 1024, Align = 0x200000;
+
+    public static KernelConfig Config => new KernelConfig
+    {
+        MaxVms = 8,
+        MaxVcpusPerVm = 2,
+        CapabilitySlots = 32,
+        MaxPagesPerCall = 4096,
+        CpuCount = 1,
+    };
+
+    public static GuestLauncher? Start(BootInfo boot, in ImageLayout image)
+    {
+        var imageRange = new AddressRange(image.Start, image.End);
+        AddressRange archive = FindArchive(boot, imageRange);
+        if (archive.Length == 0)
+        {
+            Log.Error("launch"u8).Text("no guest archive: pass artifacts/image/guests.cpio as -initrd (PVH) or as fw_cfg file opt/org.redoubt/guests (UEFI)"u8).End();
+            return null;
+        }
+        MachineLayout? layout = MachineLayout.Create(boot.Memory, imageRange, archive, PoolFrames);
+        if (layout is null)
+        {
+            Log.Error("core"u8).Text("no room for the table pool above the image"u8).End();
+            return null;
+        }
+        var physical = new RangePhysicalMemory(0, layout.Value.FrameCount);
+        KernelCore<RangePhysicalMemory>? core = KernelCore<RangePhysicalMemory>.Create(physical, Config, layout.Value);
+        if (core is null)
+        {
+            Log.Error("core"u8).Text("the kernel core does not fit this machine"u8).End();
+            return null;
+        }
+        FrameTable frames = core.Machine.Frames;
+        Log.Info("core"u8).Text("kernel core over "u8).Decimal(frames.FrameCount).Text(" frames: "u8).Decimal(frames.Count(FrameState.Dom0))
+            .Text(" Dom0, "u8).Decimal(frames.Count(FrameState.Free)).Text(" free, "u8).Decimal(frames.Count(FrameState.Hypervisor))
+            .Text(" hypervisor, "u8).Decimal(frames.Count(FrameState.PageTable)).Text(" page-table, "u8).Decimal(frames.Count(FrameState.Mmio))
+            .Text(" no RAM"u8).End();
+        Log.Info("launch"u8).Text("guest archive at "u8).Hex(archive.Start).Text(" ("u8).Decimal(archive.Length).Text(" bytes)"u8).End();
+        if (!SvmHost.Initialize(core.Vcpus.Length, Config.MaxVms))
+            return null;
+        GuestLauncher? launcher = GuestLauncher.Create(core, archive);
+        if (launcher is null)
+            Log.Error("launch"u8).Text("no Dom0 memory left for the launcher's scratch pages"u8).End();
+        return launcher;
+    }
+
+    private static AddressRange FindArchive(BootInfo boot, AddressRange image)
+    {
+        if (boot.ModuleLength != 0)
+            return new AddressRange(boot.ModuleBase, boot.ModuleBase + boot.ModuleLength);
+        if (!FirmwareConfig.Find("opt/org.redoubt/guests"u8, out ushort selector, out uint size) || size == 0)
+            return default;
+        foreach (MemoryRegion region in boot.Memory.Regions)
+        {
+            ulong start = (region.Base > image.End ? region.Base : image.End) + Align - 1 & ~(Align - 1);
+            if (region.Kind == MemoryKind.Usable && start + size <= region.End)
+            {
+                FirmwareConfig.Read(selector, new System.Span<byte>((void*)start, (int)size));
+                return new AddressRange(start, start + size);
+            }
+        }
+        return default;
+    }
+}

@@ -1,0 +1,88 @@
+using Redoubt.Abi;
+using Redoubt.Kernel.X64.Console;
+
+namespace Redoubt.Kernel.X64.Guests;
+
+// The in-kernel handler of the test-guest kit's port protocol (TestPort): what a VMM would do
+// with the same ExitMessages. It logs each guest's console lines, values and exceptions as
+// "vm N: ..." and records when a guest is done. Reads of any port return all ones (no device).
+internal sealed class TestPortHandler
+{
+    private const int LineCapacity = 160;
+
+    private readonly byte[] _line = new byte[LineCapacity];
+    private int _lineLength;
+
+    public TestPortHandler(ushort domain) { Domain = domain; }
+
+    public ushort Domain { get; }
+
+    public bool Done { get; private set; }
+
+    public uint DoneStatus { get; private set; }
+
+    public uint LastException { get; private set; }
+
+    public ulong Echoes { get; private set; }
+
+    public ulong LoopsDone { get; private set; }
+
+    // Answers one PortIo message; returns the Data for a read.
+    public ulong OnPortIo(in ExitMessage message)
+    {
+        if (message.IsWrite == 0)
+            return 0xFFFF_FFFF;
+        uint value = (uint)message.Data;
+        switch ((TestPort)message.Qualification)
+        {
+            case TestPort.Echo:
+                Echoes++;
+                break;
+            case TestPort.LoopDone:
+                LoopsDone++;
+                break;
+            case TestPort.Console:
+                Append((byte)value);
+                break;
+            case TestPort.Value:
+                Log.Info("vm"u8).Decimal(Domain).Text(": value "u8).Hex(value).End();
+                break;
+            case TestPort.Exception:
+                LastException = value;
+                Log.Info("vm"u8).Decimal(Domain).Text(": exception vector "u8).Decimal(value).End();
+                break;
+            case TestPort.Done:
+                FlushLine();
+                Done = true;
+                DoneStatus = value;
+                Log.Info("vm"u8).Decimal(Domain).Text(": done, status "u8).Hex(value).Text(value == 0 ? " (passed)"u8 : " (failed)"u8).End();
+                break;
+            default:
+                Log.Warn("vm"u8).Decimal(Domain).Text(": write of "u8).Hex(value).Text(" to port "u8).Hex(message.Qualification)
+                    .Text(", which has no device"u8).End();
+                break;
+        }
+        return 0;
+    }
+
+    private void Append(byte character)
+    {
+        if (character == (byte)'\n')
+        {
+            FlushLine();
+            return;
+        }
+        // Only printable ASCII reaches Redoubt's console.
+        _line[_lineLength++] = character >= 0x20 && character < 0x7F ? character : (byte)'?';
+        if (_lineLength == LineCapacity)
+            FlushLine();
+    }
+
+    private void FlushLine()
+    {
+        if (_lineLength == 0)
+            return;
+        Log.Info("vm"u8).Decimal(Domain).Text(": "u8).Text(new System.ReadOnlySpan<byte>(_line, 0, _lineLength)).End();
+        _lineLength = 0;
+    }
+}

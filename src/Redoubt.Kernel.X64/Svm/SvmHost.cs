@@ -1,0 +1,81 @@
+using Redoubt.Kernel.Virtualization;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Paging;
+
+namespace Redoubt.Kernel.X64.Svm;
+
+// SVM on this CPU: enabled once, with the host save area, the I/O permission map (every port
+// intercepted), the MSR permission map (MsrPolicy) and one SvmVcpu per entry of the kernel
+// core's vCPU pool. Frames come from the kernel's own table pool (Hypervisor frames).
+// Safe: the permission maps are frames just taken from the pool, written within their size.
+internal static unsafe class SvmHost
+{
+    public const int IopmFrames = 3, MsrpmFrames = 2;
+
+    private static SvmVcpu[]? s_vcpus;
+
+    public static ulong HostSaveArea { get; private set; }
+
+    public static ulong Iopm { get; private set; }
+
+    public static ulong Msrpm { get; private set; }
+
+    public static uint AsidCount { get; private set; }
+
+    public static SvmVcpu Vcpu(int poolIndex) => s_vcpus![poolIndex];
+
+    // False (and logged) when the CPU cannot run VMs or the frames do not suffice.
+    public static bool Initialize(int vcpuCount, int maxVms)
+    {
+        if (s_vcpus is not null)
+            return true;
+        SvmSupport.Features features = SvmSupport.Detect();
+        if (!features.Svm || !features.NestedPaging)
+            return Refuse("this CPU has no SVM with nested paging (QEMU: -cpu EPYC,+svm,+npt)"u8);
+        // ASID 0 is the host's: each VM needs its own of 1..AsidCount-1.
+        if ((uint)maxVms >= features.AsidCount)
+            return Refuse("more VMs configured than the CPU has ASIDs"u8);
+        ulong hostSave = TableFramePool.Allocate();
+        ulong iopm = AllocateContiguous(IopmFrames), msrpm = AllocateContiguous(MsrpmFrames);
+        if (hostSave == 0 || iopm == 0 || msrpm == 0)
+            return Refuse("no frames left for the host save area or the permission maps"u8);
+        var vcpus = new SvmVcpu[vcpuCount];
+        for (int i = 0; i < vcpuCount; i++)
+        {
+            ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
+            if (vmcb == 0 || xsave == 0)
+                return Refuse("no frames left for the VMCBs"u8);
+            vcpus[i] = new SvmVcpu(vmcb, xsave);
+        }
+        if (!SvmSupport.Enable(hostSave))
+            return Refuse("SVM is disabled by firmware (VM_CR.SVMDIS) or the CPU lacks XSAVE"u8);
+        new System.Span<byte>((void*)iopm, IopmFrames * 4096).Fill(0xFF);
+        MsrPolicy.FillPermissionMap(new System.Span<byte>((void*)msrpm, MsrpmFrames * 4096));
+        HostSaveArea = hostSave;
+        Iopm = iopm;
+        Msrpm = msrpm;
+        AsidCount = features.AsidCount;
+        s_vcpus = vcpus;
+        Log.Info("svm"u8).Text("SVM revision "u8).Decimal(features.Revision).Text(", "u8).Decimal(features.AsidCount)
+            .Text(" ASIDs, XCR0 "u8).Hex(SvmSupport.HostXcr0).Text(", "u8).Decimal((ulong)vcpuCount).Text(" vCPU contexts"u8).End();
+        return true;
+    }
+
+    private static bool Refuse(System.ReadOnlySpan<byte> reason)
+    {
+        Log.Error("svm"u8).Text(reason).End();
+        return false;
+    }
+
+    // TableFramePool hands frames out in address order: consecutive calls are contiguous.
+    private static ulong AllocateContiguous(int frames)
+    {
+        ulong first = TableFramePool.Allocate();
+        for (int i = 1; i < frames; i++)
+        {
+            if (TableFramePool.Allocate() != first + (ulong)i * 4096)
+                return 0;
+        }
+        return first;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Redoubt.Kernel.X64.Svm;
+
+// The hardware side of one vCPU pool entry: its VMCB, XSAVE area and the registers the world
+// switch keeps, plus an exit the caller has yet to complete. Initialized again whenever the
+// pool entry holds a new vCPU (another generation).
+internal sealed class SvmVcpu
+{
+    public SvmVcpu(ulong vmcb, ulong xsaveArea)
+    {
+        Vmcb = vmcb;
+        XsaveArea = xsaveArea;
+    }
+
+    public ulong Vmcb { get; }
+
+    public ulong XsaveArea { get; }
+
+    public SvmWorldSwitch Switch;
+
+    // The generation of the vCPU this entry was last set up for; Launched false until then.
+    public uint Generation { get; set; }
+
+    public bool Launched { get; set; }
+
+    // An IN the caller answers in the next VcpuRun: its size in bytes, 0 when none.
+    public uint PendingReadSize { get; set; }
+
+    // The TLB flush count of the kernel core when this vCPU last ran.
+    public ulong FlushesSeen { get; set; }
+
+    // Exits taken, handled in the kernel or not: for the accounting of tests and benchmarks.
+    public ulong Exits { get; set; }
+}

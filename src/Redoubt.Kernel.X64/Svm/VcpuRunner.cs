@@ -1,0 +1,293 @@
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Redoubt.Abi;
+using Redoubt.Kernel.Hypercalls;
+using Redoubt.Kernel.Objects;
+using Redoubt.Kernel.Virtualization;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Cpu;
+using Redoubt.Kernel.X64.Memory;
+
+namespace Redoubt.Kernel.X64.Svm;
+
+// VcpuRun on SVM: runs a vCPU until an exit its caller must handle, and writes that exit as an
+// ExitMessage into the caller's buffer. Exits the kernel handles itself never leave it: CPUID
+// (CpuidPolicy), MSRs (MsrPolicy), VMMCALL (the kernel core's hypercalls, with the VM as
+// caller), XSETBV, writes to the POST-code port, SVM's own instructions (#UD: SVM is hidden),
+// and physical interrupts (served; a timer tick ends the run so the scheduler can switch).
+// What reaches the caller: port I/O (an IN is completed with the Data of the caller's next
+// VcpuRun), HLT, and the ends of a VM: a nested page fault (an access outside its memory) or a
+// shutdown (triple fault) stop the VM for good; the hypervisor and other VMs go on.
+// Instruction lengths are computed from the guest's code (QEMU has no NRIP save); IOIO exits
+// carry the next RIP in EXITINFO2.
+// Safe: the VMCB and world-switch state belong to this vCPU's SvmVcpu; guest code bytes are read
+// through the guest's own page tables and its nested table, within frames the VM owns.
+internal static unsafe class VcpuRunner
+{
+    private const ulong EferLongModeActive = 1UL << 10;
+    private const ulong IoioIn = 1, IoioString = 1 << 2, IoioRepeat = 1 << 3;
+    private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
+    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+
+    public static HypercallResult Run(KernelCore<RangePhysicalMemory> core, ushort caller, ulong slot, ulong buffer, ulong length)
+    {
+        HypercallStatus status = core.ValidateRun(caller, slot, buffer, length, out int index);
+        if (status != HypercallStatus.Success)
+            return HypercallResult.Fail(status);
+        VirtualCpu vcpu = core.Vcpus[index];
+        VirtualMachine vm = core.Vms[vcpu.VmDomain - 1];
+        SvmVcpu hardware = SvmHost.Vcpu(index);
+        if (!hardware.Launched || hardware.Generation != vcpu.Generation)
+            Launch(hardware, vcpu, vm);
+        else if (hardware.PendingReadSize != 0)
+            CompleteRead(hardware, core.ReadExitData(caller, buffer));
+        ExitMessage message = RunUntilExit(core, vm, vcpu, hardware);
+        core.DeliverExit(caller, buffer, message);
+        return HypercallResult.Ok();
+    }
+
+    private static void Launch(SvmVcpu hardware, VirtualCpu vcpu, VirtualMachine vm)
+    {
+        VmcbSetup.Initialize(hardware.Vmcb, vcpu.State, vm.NestedRoot, vm.Domain, SvmHost.Iopm, SvmHost.Msrpm);
+        // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
+        new Span<byte>((void*)hardware.XsaveArea, 4096).Clear();
+        *(uint*)(hardware.XsaveArea + 24) = 0x1F80;
+        hardware.Switch = new SvmWorldSwitch { GuestXsaveArea = hardware.XsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
+        VmcbSetup.InitializeRegisters(ref hardware.Switch, vcpu.State);
+        hardware.Generation = vcpu.Generation;
+        hardware.Launched = true;
+        hardware.PendingReadSize = 0;
+        hardware.Exits = 0;
+    }
+
+    // An IN of 1, 2 or 4 bytes: the low bytes of RAX take the answer; a 4-byte IN clears bits 63:32.
+    private static void CompleteRead(SvmVcpu hardware, ulong data)
+    {
+        ulong* rax = (ulong*)(hardware.Vmcb + Vmcb.Rax);
+        *rax = hardware.PendingReadSize switch
+        {
+            1 => (*rax & ~0xFFUL) | (data & 0xFF),
+            2 => (*rax & ~0xFFFFUL) | (data & 0xFFFF),
+            _ => data & 0xFFFF_FFFF,
+        };
+        hardware.PendingReadSize = 0;
+    }
+
+    private static ExitMessage RunUntilExit(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, VirtualCpu vcpu, SvmVcpu hardware)
+    {
+        byte* v = (byte*)hardware.Vmcb;
+        ulong ticks = LocalApic.Ticks;
+        while (true)
+        {
+            if (core.TlbFlushes != hardware.FlushesSeen)
+            {
+                *(v + Vmcb.TlbControl) = 1;
+                hardware.FlushesSeen = core.TlbFlushes;
+            }
+            fixed (SvmWorldSwitch* state = &hardware.Switch)
+                SvmRun(hardware.Vmcb, SvmHost.HostSaveArea, state);
+            hardware.Exits++;
+            *(v + Vmcb.TlbControl) = 0;
+            // An event whose delivery the exit interrupted is delivered again on the next entry.
+            ulong interrupted = *(ulong*)(v + Vmcb.ExitInterruptInfo);
+            *(ulong*)(v + Vmcb.EventInjection) = (interrupted & Vmcb.EventValid) != 0 ? interrupted : 0;
+
+            ulong exit = *(ulong*)(v + Vmcb.ExitCode);
+            ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
+            ExitMessage message = NewMessage(vcpu, v);
+            switch (exit)
+            {
+                case Vmcb.ExitInterrupt:
+                    Cpu.Cpu.AcceptInterrupts();
+                    if (LocalApic.Ticks != ticks)
+                    {
+                        message.Reason = ExitReason.Interrupted;
+                        return message;
+                    }
+                    break;
+                case Vmcb.ExitCpuid:
+                    HandleCpuid(core, vm, hardware, v);
+                    break;
+                case Vmcb.ExitVmmcall:
+                    HandleHypercall(core, vm, hardware, v);
+                    break;
+                case Vmcb.ExitMsr:
+                    HandleMsr(core, vm, hardware, v, info1 == 1);
+                    break;
+                case Vmcb.ExitXsetbv:
+                    HandleXsetbv(core, vm, hardware, v);
+                    break;
+                case Vmcb.ExitIoio:
+                    if (HandlePortIo(vm, hardware, v, info1, info2, ref message))
+                        return message;
+                    break;
+                case Vmcb.ExitHlt:
+                    if (Skip(core, vm, v, ExitInstruction.Hlt, out uint length))
+                    {
+                        message.Reason = ExitReason.Halt;
+                        message.InstructionLength = length;
+                        return message;
+                    }
+                    break;
+                case Vmcb.ExitNestedPageFault:
+                    message.Reason = ExitReason.NestedPageFault;
+                    message.GuestPhysicalAddress = info2;
+                    message.IsWrite = (uint)(info1 >> 1) & 1;
+                    Log.Warn("vm"u8).Decimal(vm.Domain).Text(" stopped: nested page fault at guest-physical "u8).Hex(info2)
+                        .Text(" ("u8).Text((info1 & 2) != 0 ? "write"u8 : (info1 & 16) != 0 ? "fetch"u8 : "read"u8).Text("), rip "u8)
+                        .Hex(message.Rip).Text("; the hypervisor and other VMs go on"u8).End();
+                    core.StopVm(vm.Domain);
+                    return message;
+                case Vmcb.ExitShutdown:
+                    message.Reason = ExitReason.Shutdown;
+                    Log.Warn("vm"u8).Decimal(vm.Domain).Text(" died: shutdown (triple fault) at rip "u8).Hex(message.Rip)
+                        .Text("; the hypervisor and other VMs go on"u8).End();
+                    core.StopVm(vm.Domain);
+                    return message;
+                case Vmcb.ExitVmrun or Vmcb.ExitVmload or Vmcb.ExitVmsave or Vmcb.ExitStgi or Vmcb.ExitClgi or Vmcb.ExitSkinit or Vmcb.ExitInvlpga:
+                    // SVM is hidden from guests: its instructions do not exist for them.
+                    InjectException(v, VectorInvalidOpcode, hasErrorCode: false);
+                    break;
+                default:
+                    message.Reason = ExitReason.Shutdown;
+                    Log.Error("vm"u8).Decimal(vm.Domain).Text(" stopped: unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1)
+                        .Text(", info2 "u8).Hex(info2).Text(", rip "u8).Hex(message.Rip).End();
+                    core.StopVm(vm.Domain);
+                    return message;
+            }
+        }
+    }
+
+    private static ExitMessage NewMessage(VirtualCpu vcpu, byte* v) =>
+        new ExitMessage { VcpuIndex = (uint)vcpu.Index, Rip = *(ulong*)(v + Vmcb.Rip) };
+
+    // OUT to the POST-code port is absorbed; other accesses become messages. True when the run
+    // ends with the message.
+    private static bool HandlePortIo(VirtualMachine vm, SvmVcpu hardware, byte* v, ulong info1, ulong info2, ref ExitMessage message)
+    {
+        ushort port = (ushort)(info1 >> 16);
+        uint size = (uint)(info1 >> 4) & 7;
+        size = size == 4 ? 4u : size == 2 ? 2u : 1u;
+        bool write = (info1 & IoioIn) == 0;
+        if ((info1 & (IoioString | IoioRepeat)) != 0)
+        {
+            message.Reason = ExitReason.Shutdown;
+            Log.Error("vm"u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
+                .Text(" is not supported yet"u8).End();
+            return true;
+        }
+        *(ulong*)(v + Vmcb.Rip) = info2;
+        if (write && port == (ushort)TestPort.PostCode)
+            return false;
+        message.Reason = ExitReason.PortIo;
+        message.Qualification = port;
+        message.AccessSize = size;
+        message.InstructionLength = (uint)(info2 - message.Rip);
+        message.IsWrite = write ? 1u : 0u;
+        if (write)
+            message.Data = *(ulong*)(v + Vmcb.Rax) & (size == 4 ? 0xFFFF_FFFFUL : size == 2 ? 0xFFFFUL : 0xFFUL);
+        else
+            hardware.PendingReadSize = size;
+        return true;
+    }
+
+    private static void HandleCpuid(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
+    {
+        if (!Skip(core, vm, v, ExitInstruction.Cpuid, out _))
+            return;
+        uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
+        uint* words = stackalloc uint[4];
+        CpuidResult host = default;
+        if (CpuidPolicy.UsesHostValues(leaf))
+        {
+            Cpu.Cpu.Cpuid(leaf, (uint)hardware.Switch.Rcx, words);
+            host = new CpuidResult(words[0], words[1], words[2], words[3]);
+        }
+        CpuidResult guest = CpuidPolicy.Filter(leaf, host);
+        *(ulong*)(v + Vmcb.Rax) = guest.Eax;
+        hardware.Switch.Rbx = guest.Ebx;
+        hardware.Switch.Rcx = guest.Ecx;
+        hardware.Switch.Rdx = guest.Edx;
+    }
+
+    // The guest's hypercall, through the same decode/validate/perform path as Dom0's, with the
+    // VM as caller. Out: RAX = status, RDI/RSI/RDX = results; every other register kept.
+    private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
+    {
+        if (!Skip(core, vm, v, ExitInstruction.Vmmcall, out _))
+            return;
+        var registers = new HypercallRegisters
+        {
+            Number = *(ulong*)(v + Vmcb.Rax),
+            Arg0 = hardware.Switch.Rdi,
+            Arg1 = hardware.Switch.Rsi,
+            Arg2 = hardware.Switch.Rdx,
+            Arg3 = hardware.Switch.R10,
+            Arg4 = hardware.Switch.R8,
+            Arg5 = hardware.Switch.R9,
+        };
+        HypercallResult result = core.Dispatch(vm.Domain, registers);
+        *(ulong*)(v + Vmcb.Rax) = (ulong)result.Status;
+        hardware.Switch.Rdi = result.Result0;
+        hardware.Switch.Rsi = result.Result1;
+        hardware.Switch.Rdx = result.Result2;
+    }
+
+    private static void HandleMsr(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v, bool write)
+    {
+        if (!Skip(core, vm, v, write ? ExitInstruction.Wrmsr : ExitInstruction.Rdmsr, out uint length))
+            return;
+        uint msr = (uint)hardware.Switch.Rcx;
+        ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
+        if (!MsrEmulation.Apply(v, msr, write, ref value))
+        {
+            Log.Warn("vm"u8).Decimal(vm.Domain).Text(write ? " wrote MSR "u8 : " read MSR "u8).Hex(msr)
+                .Text(": refused by the MSR policy (#GP)"u8).End();
+            *(ulong*)(v + Vmcb.Rip) -= length;
+            InjectException(v, VectorGeneralProtection, hasErrorCode: true);
+            return;
+        }
+        if (!write)
+        {
+            *(ulong*)(v + Vmcb.Rax) = value & 0xFFFF_FFFF;
+            hardware.Switch.Rdx = value >> 32;
+        }
+    }
+
+    private static void HandleXsetbv(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
+    {
+        if (!Skip(core, vm, v, ExitInstruction.Xsetbv, out uint length))
+            return;
+        ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
+        if ((uint)hardware.Switch.Rcx != 0 || !XcrPolicy.IsValidXcr0(value, SvmSupport.HostXcr0))
+        {
+            *(ulong*)(v + Vmcb.Rip) -= length;
+            InjectException(v, VectorGeneralProtection, hasErrorCode: true);
+            return;
+        }
+        hardware.Switch.GuestXcr0 = value;
+    }
+
+    // Moves RIP past the exiting instruction. When the guest's code at RIP is not that
+    // instruction (it changed under the exit), the guest gets #UD instead and false is returned.
+    private static bool Skip(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, byte* v, ExitInstruction instruction, out uint length)
+    {
+        Span<byte> code = stackalloc byte[15];
+        int fetched = GuestCode.Fetch(core, vm, v, code);
+        bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
+        length = (uint)InstructionLength.Of(code.Slice(0, fetched), instruction, longMode);
+        if (length == 0)
+        {
+            InjectException(v, VectorInvalidOpcode, hasErrorCode: false);
+            return false;
+        }
+        *(ulong*)(v + Vmcb.Rip) += length;
+        return true;
+    }
+
+    private static void InjectException(byte* v, byte vector, bool hasErrorCode) =>
+        *(ulong*)(v + Vmcb.EventInjection) = vector | Vmcb.EventException | Vmcb.EventValid | (hasErrorCode ? Vmcb.EventErrorCodeValid : 0);
+}
