@@ -121,7 +121,7 @@ internal static unsafe class VcpuRunner
                     HandleXsetbv(core, vm, hardware, v);
                     break;
                 case Vmcb.ExitIoio:
-                    if (HandlePortIo(vm, hardware, v, info1, info2, ref message))
+                    if (HandlePortIo(core, vm, hardware, v, info1, info2, ref message))
                         return message;
                     break;
                 case Vmcb.ExitHlt:
@@ -136,14 +136,14 @@ internal static unsafe class VcpuRunner
                     message.Reason = ExitReason.NestedPageFault;
                     message.GuestPhysicalAddress = info2;
                     message.IsWrite = (uint)(info1 >> 1) & 1;
-                    Log.Warn("vm"u8).Decimal(vm.Domain).Text(" stopped: nested page fault at guest-physical "u8).Hex(info2)
+                    Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: nested page fault at guest-physical "u8).Hex(info2)
                         .Text(" ("u8).Text((info1 & 2) != 0 ? "write"u8 : (info1 & 16) != 0 ? "fetch"u8 : "read"u8).Text("), rip "u8)
                         .Hex(message.Rip).Text("; the hypervisor and other VMs go on"u8).End();
                     core.StopVm(vm.Domain);
                     return message;
                 case Vmcb.ExitShutdown:
                     message.Reason = ExitReason.Shutdown;
-                    Log.Warn("vm"u8).Decimal(vm.Domain).Text(" died: shutdown (triple fault) at rip "u8).Hex(message.Rip)
+                    Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" died: shutdown (triple fault) at rip "u8).Hex(message.Rip)
                         .Text("; the hypervisor and other VMs go on"u8).End();
                     core.StopVm(vm.Domain);
                     return message;
@@ -153,7 +153,7 @@ internal static unsafe class VcpuRunner
                     break;
                 default:
                     message.Reason = ExitReason.Shutdown;
-                    Log.Error("vm"u8).Decimal(vm.Domain).Text(" stopped: unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1)
+                    Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1)
                         .Text(", info2 "u8).Hex(info2).Text(", rip "u8).Hex(message.Rip).End();
                     core.StopVm(vm.Domain);
                     return message;
@@ -166,7 +166,7 @@ internal static unsafe class VcpuRunner
 
     // OUT to the POST-code port is absorbed; other accesses become messages. True when the run
     // ends with the message.
-    private static bool HandlePortIo(VirtualMachine vm, SvmVcpu hardware, byte* v, ulong info1, ulong info2, ref ExitMessage message)
+    private static bool HandlePortIo(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v, ulong info1, ulong info2, ref ExitMessage message)
     {
         ushort port = (ushort)(info1 >> 16);
         uint size = (uint)(info1 >> 4) & 7;
@@ -175,8 +175,9 @@ internal static unsafe class VcpuRunner
         if ((info1 & (IoioString | IoioRepeat)) != 0)
         {
             message.Reason = ExitReason.Shutdown;
-            Log.Error("vm"u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
+            Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
                 .Text(" is not supported yet"u8).End();
+            core.StopVm(vm.Domain);
             return true;
         }
         *(ulong*)(v + Vmcb.Rip) = info2;
@@ -244,7 +245,7 @@ internal static unsafe class VcpuRunner
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
         if (!MsrEmulation.Apply(v, msr, write, ref value))
         {
-            Log.Warn("vm"u8).Decimal(vm.Domain).Text(write ? " wrote MSR "u8 : " read MSR "u8).Hex(msr)
+            Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(write ? " wrote MSR "u8 : " read MSR "u8).Hex(msr)
                 .Text(": refused by the MSR policy (#GP)"u8).End();
             *(ulong*)(v + Vmcb.Rip) -= length;
             InjectException(v, VectorGeneralProtection, hasErrorCode: true);

@@ -28,22 +28,26 @@ public static class QemuCommandLine
         "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     ];
 
-    /// <summary>PVH: QEMU loads the ELF itself and passes the command line in start_info.</summary>
-    public static IEnumerable<string> Pvh(string elf, string cmdline) =>
+    /// <summary>PVH: QEMU loads the ELF itself and passes the command line in start_info and
+    /// the guest archive as the first boot module.</summary>
+    public static IEnumerable<string> Pvh(string elf, string guests, string cmdline) =>
     [
         "-kernel", elf,
+        "-initrd", guests,
         "-append", cmdline,
     ];
 
     /// <summary>UEFI: OVMF (read-only code, a writable copy of the variable store) boots
     /// EFI/BOOT/BOOTX64.EFI from a FAT view of <paramref name="espDir"/>; the command line
-    /// travels in the fw_cfg file opt/org.redoubt/cmdline.</summary>
-    public static IEnumerable<string> Uefi(string vars, string espDir, string cmdline) =>
+    /// travels in the fw_cfg file opt/org.redoubt/cmdline, the guest archive in
+    /// opt/org.redoubt/guests.</summary>
+    public static IEnumerable<string> Uefi(string vars, string espDir, string guests, string cmdline) =>
     [
         "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Escape(OvmfCode),
         "-drive", "if=pflash,format=raw,unit=1,file=" + Escape(vars),
         "-drive", "format=raw,file=fat:rw:" + Escape(espDir),
         "-fw_cfg", "name=opt/org.redoubt/cmdline,string=" + cmdline,
+        "-fw_cfg", "name=opt/org.redoubt/guests,file=" + Escape(guests),
     ];
 
     /// <summary>QEMU option values are comma-separated: a literal comma is written twice.</summary>

@@ -32,7 +32,7 @@ public sealed class QemuRunner(string elfImage, string efiImage)
         string label = $"{BootPathNames.Of(path)}, command line \"{cmdline}\"";
         return path switch
         {
-            BootPath.Pvh => RunAsync(label, _ => QemuCommandLine.Pvh(elfImage, cmdline), PvhTimeout),
+            BootPath.Pvh => RunAsync(label, _ => QemuCommandLine.Pvh(elfImage, GuestArchive, cmdline), PvhTimeout),
             BootPath.Uefi => RunAsync(label, dir => PrepareUefi(dir, cmdline), UefiTimeout),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, null),
         };
@@ -128,8 +128,11 @@ public sealed class QemuRunner(string elfImage, string efiImage)
         string bootDir = Path.Combine(esp, "EFI", "BOOT");
         Directory.CreateDirectory(bootDir);
         File.Copy(efiImage, Path.Combine(bootDir, "BOOTX64.EFI"));
-        return QemuCommandLine.Uefi(vars, esp, cmdline);
+        return QemuCommandLine.Uefi(vars, esp, GuestArchive, cmdline);
     }
+
+    /// <summary>artifacts/image/guests.cpio, built with the images: every boot gets it.</summary>
+    private string GuestArchive => Path.Combine(Path.GetDirectoryName(elfImage)!, "guests.cpio");
 
     private static void RequireFile(string what, string? path)
     {
