@@ -168,8 +168,8 @@ section .rodata
 align 16
 gdt:
     dq 0
-    dq 0x00AF9A000000FFFF               ; 0x08: 64-bit code
-    dq 0x00CF92000000FFFF               ; 0x10: flat data
+    dq 0x00AF9B000000FFFF               ; 0x08: 64-bit code (accessed: the CPU never writes the GDT, which is read-only)
+    dq 0x00CF93000000FFFF               ; 0x10: flat data (accessed)
 gdt_end:
 gdt_pointer:                            ; the 32-bit form: LGDT runs before long mode
     dw gdt_end - gdt - 1

@@ -45,20 +45,20 @@ internal sealed class TestPortHandler
                 Append((byte)value);
                 break;
             case TestPort.Value:
-                Log.Info("vm"u8).Decimal(Domain).Text(": value "u8).Hex(value).End();
+                Log.Info("guest"u8).Text("vm "u8).Decimal(Domain).Text(": value "u8).Hex(value).End();
                 break;
             case TestPort.Exception:
                 LastException = value;
-                Log.Info("vm"u8).Decimal(Domain).Text(": exception vector "u8).Decimal(value).End();
+                Log.Info("guest"u8).Text("vm "u8).Decimal(Domain).Text(": exception vector "u8).Decimal(value).End();
                 break;
             case TestPort.Done:
                 FlushLine();
                 Done = true;
                 DoneStatus = value;
-                Log.Info("vm"u8).Decimal(Domain).Text(": done, status "u8).Hex(value).Text(value == 0 ? " (passed)"u8 : " (failed)"u8).End();
+                Log.Info("guest"u8).Text("vm "u8).Decimal(Domain).Text(": done, status "u8).Hex(value).Text(value == 0 ? " (passed)"u8 : " (failed)"u8).End();
                 break;
             default:
-                Log.Warn("vm"u8).Decimal(Domain).Text(": write of "u8).Hex(value).Text(" to port "u8).Hex(message.Qualification)
+                Log.Warn("guest"u8).Text("vm "u8).Decimal(Domain).Text(": write of "u8).Hex(value).Text(" to port "u8).Hex(message.Qualification)
                     .Text(", which has no device"u8).End();
                 break;
         }
@@ -82,7 +82,7 @@ internal sealed class TestPortHandler
     {
         if (_lineLength == 0)
             return;
-        Log.Info("vm"u8).Decimal(Domain).Text(": "u8).Text(new System.ReadOnlySpan<byte>(_line, 0, _lineLength)).End();
+        Log.Info("guest"u8).Text("vm "u8).Decimal(Domain).Text(": "u8).Text(new System.ReadOnlySpan<byte>(_line, 0, _lineLength)).End();
         _lineLength = 0;
     }
 }
