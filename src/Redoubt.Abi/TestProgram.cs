@@ -9,8 +9,8 @@ public enum TestProgram : uint
     Hello = 1,
     // Fills all of its RAM outside its own image with a secret pattern (argument: the pattern's seed).
     Secret = 2,
-    // Scans all of its RAM for the secret pattern and reports the matches, then reads the
-    // guest-physical address given as argument (outside its RAM: a nested page fault).
+    // Scans all of its RAM for the secret pattern of the seed given as argument and reports the
+    // matches, then reads the first address past its RAM (a nested page fault).
     Scan = 3,
     // Loads every SSE/AVX register with values from its argument, makes exits, checks them.
     Vector = 4,

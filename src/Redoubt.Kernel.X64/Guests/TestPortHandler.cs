@@ -39,7 +39,9 @@ internal sealed class TestPortHandler
                 Echoes++;
                 break;
             case TestPort.LoopDone:
+                // A benchmark loop ends with this and HLT: it is done, and passed.
                 LoopsDone++;
+                Done = true;
                 break;
             case TestPort.Console:
                 Append((byte)value);

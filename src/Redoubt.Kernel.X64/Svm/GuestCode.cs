@@ -21,11 +21,17 @@ internal static unsafe class GuestCode
         bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
         ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
         ulong cr0 = *(ulong*)(v + Vmcb.Cr0), cr3 = *(ulong*)(v + Vmcb.Cr3), cr4 = *(ulong*)(v + Vmcb.Cr4), efer = *(ulong*)(v + Vmcb.Efer);
-        for (int i = 0; i < code.Length; i++)
+        // One translation per page the bytes touch (at most two).
+        for (int i = 0; i < code.Length;)
         {
-            if (!GuestPageWalk.Translate(reader, cr0, cr3, cr4, efer, linear + (ulong)i, out ulong guestPhysical)
-                || !reader.TryReadByte(guestPhysical, out code[i]))
+            ulong address = linear + (ulong)i;
+            if (!GuestPageWalk.Translate(reader, cr0, cr3, cr4, efer, address, out ulong guestPhysical)
+                || !reader.TryTranslate(guestPhysical, out ulong physical))
                 return i;
+            int offset = (int)(physical & 0xFFF);
+            int chunk = Math.Min(4096 - offset, code.Length - i);
+            core.Machine.Physical.Frame(physical / 4096).Slice(offset, chunk).CopyTo(code.Slice(i));
+            i += chunk;
         }
         return code.Length;
     }
@@ -53,13 +59,6 @@ internal static unsafe class GuestCode
             return true;
         }
 
-        public bool TryReadByte(ulong guestPhysical, out byte value)
-        {
-            value = 0;
-            if (!_core.VmTable(_vm).Translate(guestPhysical, out ulong physical, out _))
-                return false;
-            value = _core.Machine.Physical.Frame(physical / 4096)[(int)(physical & 0xFFF)];
-            return true;
-        }
+        public bool TryTranslate(ulong guestPhysical, out ulong physical) => _core.VmTable(_vm).Translate(guestPhysical, out physical, out _);
     }
 }
