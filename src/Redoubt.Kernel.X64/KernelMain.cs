@@ -52,26 +52,7 @@ internal static class KernelMain
         Scenario scenario = ScenarioNames.Parse(scenarioName);
         if (scenario == Scenario.Unknown)
             Fail("boot"u8, "unknown scenario: "u8, scenarioName);
-        if (scenario == Scenario.SvmSmoke)
-        {
-            if (SvmSmoke.Run(boot.Memory, image.End, SvmTestGuest.Smoke) != SvmGuestOutcome.Halted)
-                Fail("svm"u8, "smoke test failed"u8, ReadOnlySpan<byte>.Empty);
-        }
-        else if (scenario == Scenario.SvmRoundRobin)
-        {
-            if (!SvmSmoke.RunRoundRobin(boot.Memory, image.End))
-                Fail("sched"u8, "round-robin test failed"u8, ReadOnlySpan<byte>.Empty);
-        }
-        else if (scenario is Scenario.SvmOutsideMemory or Scenario.SvmTripleFault)
-        {
-            // The broken guest ends alone; a well-behaved guest then runs on the same kernel.
-            bool outside = scenario == Scenario.SvmOutsideMemory;
-            SvmGuestOutcome expected = outside ? SvmGuestOutcome.Stopped : SvmGuestOutcome.Died;
-            if (SvmSmoke.Run(boot.Memory, image.End, outside ? SvmTestGuest.OutsideMemory : SvmTestGuest.TripleFault) != expected
-                || SvmSmoke.Run(boot.Memory, image.End, SvmTestGuest.Smoke) != SvmGuestOutcome.Halted)
-                Fail("svm"u8, "guest fault isolation test failed"u8, ReadOnlySpan<byte>.Empty);
-        }
-        else if (scenario == Scenario.KernelCore)
+        if (scenario == Scenario.KernelCore)
         {
             if (!KernelCoreSmoke.Run(boot.Memory, image.End))
                 Fail("core"u8, "kernel core smoke test failed"u8, ReadOnlySpan<byte>.Empty);

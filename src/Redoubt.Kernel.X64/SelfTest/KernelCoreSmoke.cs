@@ -83,7 +83,7 @@ internal static class KernelCoreSmoke
         foreach (MemoryRegion region in memory.Regions)
         {
             ulong start = ((region.Base > imageEnd ? region.Base : imageEnd) + Align - 1) & ~(Align - 1);
-            // Above the svm-smoke guest's 64 KiB and anything below 16 MiB.
+            // Clear of anything below 16 MiB.
             if (start < 0x1000000)
                 start = 0x1000000;
             if (region.Kind == MemoryKind.Usable && start + Size <= region.End)

@@ -10,7 +10,7 @@ public static class ScenarioNames
     [
         Scenario.Boot, Scenario.IndexOutOfRange, Scenario.WriteReadOnly, Scenario.NullDereference,
         Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
-        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.SvmSmoke, Scenario.SvmOutsideMemory, Scenario.SvmTripleFault, Scenario.SvmRoundRobin, Scenario.KernelCore,
+        Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.KernelCore,
         Scenario.VmHello, Scenario.VmOutsideMemory, Scenario.VmTripleFault, Scenario.VmSecret, Scenario.VmVector, Scenario.VmSpin,
         Scenario.VmGarbageHypercall, Scenario.VmManyExits, Scenario.VmMsr, Scenario.BenchExits,
     ];
@@ -29,10 +29,6 @@ public static class ScenarioNames
         Scenario.Throw => "throw"u8,
         Scenario.StackOverflow => "stack-overflow"u8,
         Scenario.WxAuditNegative => "wx-audit-negative"u8,
-        Scenario.SvmSmoke => "svm-smoke"u8,
-        Scenario.SvmOutsideMemory => "svm-outside-memory"u8,
-        Scenario.SvmTripleFault => "svm-triple-fault"u8,
-        Scenario.SvmRoundRobin => "svm-round-robin"u8,
         Scenario.KernelCore => "kernel-core"u8,
         Scenario.VmHello => "vm-hello"u8,
         Scenario.VmOutsideMemory => "vm-outside-memory"u8,
