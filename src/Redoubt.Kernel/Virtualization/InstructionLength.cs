@@ -2,24 +2,51 @@ using System;
 
 namespace Redoubt.Kernel.Virtualization;
 
-// The length of the instruction an exit stopped at, computed from the guest's code bytes (the
-// CPU reports it only with NRIP save, which QEMU lacks). The bytes are the guest's: legacy
-// prefixes (66 67 F2 F3 F0 2E 36 3E 26 64 65), in 64-bit mode a REX prefix right before the
-// opcode, then the opcode expected for the exit. Returns 0 when the bytes are not that
-// instruction (the guest changed its code under the exit) or exceed 15 bytes.
+// The length of the instruction an exit stopped at. SVM reports it in the VMCB's next-RIP
+// field only with the NRIPS feature, which QEMU does not emulate, so the kernel decodes the
+// bytes it fetched at RIP itself. They are untrusted: another vCPU may have rewritten them
+// since the exit. The accepted form (Intel SDM vol. 2 2.1-2.2, AMD APM vol. 3 1.2) is: legacy
+// prefixes (66 67 F2 F3 F0 2E 36 3E 26 64 65, any order, repeats allowed), then in 64-bit mode
+// (longMode: EFER.LMA and CS.L) one optional REX (40-4F) right before the opcode, then the
+// opcode; at most 15 bytes in all. Stricter than the CPU, on purpose: a REX that is not right
+// before the opcode, or two REX, are refused, and so is LOCK (F0), which makes every one of
+// these instructions raise #UD. PAUSE is F3 90: its F3 must be the last legacy prefix, and a
+// REX with B set turns 90 into XCHG r8, rAX. A result of 0 means "not the expected
+// instruction": the caller injects #UD or resumes the guest to execute it again.
 public static class InstructionLength
 {
-    private const int MaxLength = 15;
+    public const int MaxLength = 15;
+
+    private const byte Lock = 0xF0, Repeat = 0xF3, RexB = 0x01;
 
     public static int Of(ReadOnlySpan<byte> code, ExitInstruction expected, bool longMode)
     {
-        int position = 0;
-        while (position < code.Length && position < MaxLength && IsLegacyPrefix(code[position]))
-            position++;
-        if (longMode && position < code.Length && (code[position] & 0xF0) == 0x40)
-            position++;
         ReadOnlySpan<byte> opcode = Opcode(expected);
-        if (position + opcode.Length > MaxLength || position + opcode.Length > code.Length)
+        if (opcode.IsEmpty)
+            return 0;
+        // Bytes past 15 can never belong to the instruction; this also caps prefixes at 14.
+        if (code.Length > MaxLength)
+            code = code.Slice(0, MaxLength);
+
+        int position = 0;
+        bool locked = false;
+        while (position < code.Length && IsLegacyPrefix(code[position]))
+        {
+            locked |= code[position] == Lock;
+            position++;
+        }
+        if (locked)
+            return 0;
+        if (expected == ExitInstruction.Pause && (position == 0 || code[position - 1] != Repeat))
+            return 0;
+        if (longMode && position < code.Length && IsRex(code[position]))
+        {
+            if (expected == ExitInstruction.Pause && (code[position] & RexB) != 0)
+                return 0;
+            position++;
+        }
+
+        if (code.Length - position < opcode.Length)
             return 0;
         for (int i = 0; i < opcode.Length; i++)
         {
@@ -29,15 +56,29 @@ public static class InstructionLength
         return position + opcode.Length;
     }
 
-    private static bool IsLegacyPrefix(byte value) => value is 0x66 or 0x67 or 0xF2 or 0xF3 or 0xF0 or 0x2E or 0x36 or 0x3E or 0x26 or 0x64 or 0x65;
-
-    private static ReadOnlySpan<byte> Opcode(ExitInstruction instruction) => instruction switch
+    // The opcode bytes after prefixes and REX (PAUSE's F3 is checked as its last prefix).
+    private static ReadOnlySpan<byte> Opcode(ExitInstruction instruction)
     {
-        ExitInstruction.Cpuid => [0x0F, 0xA2],
-        ExitInstruction.Rdmsr => [0x0F, 0x32],
-        ExitInstruction.Wrmsr => [0x0F, 0x30],
-        ExitInstruction.Vmmcall => [0x0F, 0x01, 0xD9],
-        ExitInstruction.Xsetbv => [0x0F, 0x01, 0xD1],
-        _ => [0xF4],
-    };
+        switch (instruction)
+        {
+            case ExitInstruction.Cpuid: return new byte[] { 0x0F, 0xA2 };
+            case ExitInstruction.Rdmsr: return new byte[] { 0x0F, 0x32 };
+            case ExitInstruction.Wrmsr: return new byte[] { 0x0F, 0x30 };
+            case ExitInstruction.Vmmcall: return new byte[] { 0x0F, 0x01, 0xD9 };
+            case ExitInstruction.Hlt: return new byte[] { 0xF4 };
+            case ExitInstruction.Xsetbv: return new byte[] { 0x0F, 0x01, 0xD1 };
+            case ExitInstruction.Pause: return new byte[] { 0x90 };
+            case ExitInstruction.Rdtsc: return new byte[] { 0x0F, 0x31 };
+            case ExitInstruction.Rdtscp: return new byte[] { 0x0F, 0x01, 0xF9 };
+            case ExitInstruction.Invd: return new byte[] { 0x0F, 0x08 };
+            case ExitInstruction.Wbinvd: return new byte[] { 0x0F, 0x09 };
+            default: return ReadOnlySpan<byte>.Empty;
+        }
+    }
+
+    private static bool IsLegacyPrefix(byte b) =>
+        b == 0x66 || b == 0x67 || b == 0xF2 || b == 0xF3 || b == 0xF0
+        || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x26 || b == 0x64 || b == 0x65;
+
+    private static bool IsRex(byte b) => (b & 0xF0) == 0x40;
 }
