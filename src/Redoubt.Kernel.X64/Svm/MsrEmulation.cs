@@ -7,8 +7,6 @@ namespace Redoubt.Kernel.X64.Svm;
 // Safe: v is the exiting vCPU's own VMCB.
 internal static unsafe class MsrEmulation
 {
-    private const ulong EferSvmEnable = 1UL << 12, EferLongModeActive = 1UL << 10, ApicBaseDefault = 0xFEE0_0900;
-
     public static bool Apply(byte* v, uint msr, bool write, ref ulong value)
     {
         switch (MsrPolicy.Decide(msr, write))
@@ -17,12 +15,12 @@ internal static unsafe class MsrEmulation
                 ulong* efer = (ulong*)(v + Vmcb.Efer);
                 if (!write)
                 {
-                    value = *efer & ~EferSvmEnable;
+                    value = MsrPolicy.GuestVisibleEfer(*efer);
                     return true;
                 }
-                if (!MsrPolicy.IsValidEferWrite(value))
+                if (!MsrPolicy.IsValidEferWrite(value, *efer, *(ulong*)(v + Vmcb.Cr0)))
                     return false;
-                *efer = (value & ~EferLongModeActive) | (*efer & EferLongModeActive) | EferSvmEnable;
+                *efer = MsrPolicy.EferAfterWrite(*efer, value);
                 return true;
             case MsrRule.Pat:
                 if (!write)
@@ -38,10 +36,14 @@ internal static unsafe class MsrEmulation
                 value = Cpu.Cpu.ReadTsc();
                 return true;
             case MsrRule.ApicBase:
-                value = ApicBaseDefault;
+                // Every vCPU reads itself as the bootstrap processor until the vCPU's index
+                // reaches this point.
+                value = MsrPolicy.ApicBaseValue(bootstrapProcessor: true);
                 return true;
-            case MsrRule.ReadZero:
-                value = 0;
+            case MsrRule.ReadConstant:
+                value = MsrPolicy.ConstantValue(msr);
+                return true;
+            case MsrRule.IgnoreWrite:
                 return true;
             default:
                 // Vmcb MSRs are never intercepted; everything else is refused.

@@ -1,20 +1,24 @@
 namespace Redoubt.Kernel.Virtualization;
 
-// What the kernel does with a guest's RDMSR or WRMSR (docs/msr-policy.md).
+// What the kernel does with a guest's RDMSR or WRMSR (MsrPolicy.Decide; docs/msr-policy.md).
 public enum MsrRule : byte
 {
-    // Refused: #GP is injected (every MSR the policy does not name, and SVM's own).
+    // Inject #GP(0); the caller logs the MSR. Every MSR not listed below, both directions.
     InjectGp,
-    // Not intercepted: the VMCB holds the guest's value and VMLOAD/VMSAVE switch it.
+    // Not intercepted: the guest uses its VMCB's copy, which VMLOAD/VMSAVE switch per guest. An
+    // exit for it means the permission map is wrong.
     Vmcb,
-    // EFER, kept in the VMCB: reads hide SVME; writes may set only SCE, LME and NXE.
+    // Read: GuestVisibleEfer(VMCB EFER). Write: IsValidEferWrite, then EferAfterWrite into the
+    // VMCB, or #GP.
     Efer,
-    // PAT, kept in the VMCB's guest PAT: writes must name valid memory types.
+    // Read: the VMCB's G_PAT. Write: IsValidPat, then into G_PAT, or #GP.
     Pat,
-    // Read: the TSC.
+    // Read: the TSC as the guest's RDTSC sees it (host TSC plus the VMCB's TSC offset).
     TimeStampCounter,
-    // Read: the local APIC at its default base, enabled, boot CPU (FEE00900h).
+    // Read: ApicBaseValue for this vCPU.
     ApicBase,
-    // Read: 0 (MTRRs, machine-check and microcode registers a guest may probe).
-    ReadZero,
+    // Read: ConstantValue(msr).
+    ReadConstant,
+    // Write: accepted and dropped.
+    IgnoreWrite,
 }
