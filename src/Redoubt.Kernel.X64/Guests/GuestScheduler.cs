@@ -21,13 +21,20 @@ internal sealed unsafe class GuestScheduler
     private const uint TimerCount = 100_000;    // x16 divider: about 1.6 ms per tick under QEMU
 
     private readonly KernelCore<RangePhysicalMemory> _core;
+    private readonly bool _handlerInKernel;
     private readonly LaunchedGuest[] _guests = new LaunchedGuest[Capacity];
     private readonly TestPortHandler?[] _handlers = new TestPortHandler?[Capacity];
     private readonly GuestOutcome[] _outcomes = new GuestOutcome[Capacity];
     private readonly bool[] _spins = new bool[Capacity];
     private int _count;
 
-    public GuestScheduler(KernelCore<RangePhysicalMemory> core) { _core = core; }
+    // handlerInKernel: port I/O is answered inside the run (TestPortExitHandler); otherwise
+    // every port access ends the run with its message in Dom0's buffer, as for a ring-3 VMM.
+    public GuestScheduler(KernelCore<RangePhysicalMemory> core, bool handlerInKernel = true)
+    {
+        _core = core;
+        _handlerInKernel = handlerInKernel;
+    }
 
     public ulong Preemptions { get; private set; }
 
@@ -90,7 +97,16 @@ internal sealed unsafe class GuestScheduler
     {
         LaunchedGuest guest = _guests[index];
         TestPortHandler handler = _handlers[index]!;
-        HypercallResult result = VcpuRunner.Run(_core, KernelCore<RangePhysicalMemory>.Dom0, guest.VcpuSlot, guest.MessageBuffer, ExitMessage.Size);
+        HypercallResult result;
+        if (_handlerInKernel)
+        {
+            var inKernel = new TestPortExitHandler(handler);
+            result = VcpuRunner.Run(_core, KernelCore<RangePhysicalMemory>.Dom0, guest.VcpuSlot, guest.MessageBuffer, ExitMessage.Size, ref inKernel);
+        }
+        else
+        {
+            result = VcpuRunner.Run(_core, KernelCore<RangePhysicalMemory>.Dom0, guest.VcpuSlot, guest.MessageBuffer, ExitMessage.Size);
+        }
         if (result.Status != HypercallStatus.Success)
         {
             Log.Error("sched"u8).Text("VcpuRun of vm "u8).Decimal(guest.Domain).Text(" failed, status "u8).Decimal((ulong)result.Status).End();
@@ -103,7 +119,9 @@ internal sealed unsafe class GuestScheduler
             case ExitReason.Interrupted:
                 return false;
             case ExitReason.PortIo:
-                message.Data = handler.OnPortIo(message);
+                // In-kernel handling already answered it (the run ended because the guest is done).
+                if (!_handlerInKernel)
+                    handler.OnPortIo(ref message);
                 if (handler.Done)
                     _outcomes[index] = GuestOutcome.Done;
                 break;

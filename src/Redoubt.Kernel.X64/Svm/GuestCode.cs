@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using Redoubt.Kernel.Hypercalls;
 using Redoubt.Kernel.Objects;
@@ -8,49 +9,72 @@ namespace Redoubt.Kernel.X64.Svm;
 
 // Reads the guest's code at RIP (up to 15 bytes) the way the CPU fetched it: CS base + RIP
 // outside 64-bit mode, through the guest's page tables, then the VM's nested table. Stops at
-// the first byte that is not mapped.
+// the first byte that is not mapped. Nested translations come through the vCPU's cache.
 // Safe: v is the exiting vCPU's own VMCB; guest memory is read only through the kernel core's
 // frames of this VM.
+// No local is read before it is written: SkipLocalsInit only spares the exit path zeroing.
+[SkipLocalsInit]
 internal static unsafe class GuestCode
 {
-    private const ulong EferLongModeActive = 1UL << 10;
+    private const ulong EferLongModeActive = 1UL << 10, Cr0Paging = 1UL << 31;
 
-    public static int Fetch(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, byte* v, Span<byte> code)
+    // The code bytes: a view of the guest's own page when the 15 bytes lie within it (the usual
+    // case, no copy), else a copy into scratch across the page boundary, shorter where the
+    // bytes stop being mapped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<byte> Fetch(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, NestedTranslationCache cache, byte* v, byte[] scratch)
     {
-        var reader = new NestedReader(core, vm);
+        // Inline fast path: paging off (linear = guest-physical), the page of the last
+        // translation, all 15 bytes within it.
+        if ((*(ulong*)(v + Vmcb.Cr0) & Cr0Paging) == 0)
+        {
+            ulong linear = (*(ulong*)(v + Vmcb.Rip) + *(ulong*)(v + Vmcb.Cs + 8)) & 0xFFFF_FFFF;
+            if ((linear & 0xFFF) <= 4096 - InstructionLength.MaxLength && cache.TryLast(linear & ~0xFFFUL, out ulong hostPage))
+                return new ReadOnlySpan<byte>((void*)(hostPage + (linear & 0xFFF)), InstructionLength.MaxLength);
+        }
+        return FetchWalked(core, vm, cache, v, new Span<byte>(scratch));
+    }
+
+    private static ReadOnlySpan<byte> FetchWalked(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, NestedTranslationCache cache, byte* v, Span<byte> scratch)
+    {
+        var reader = new NestedReader(core, vm, cache);
         bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
         ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
         ulong cr0 = *(ulong*)(v + Vmcb.Cr0), cr3 = *(ulong*)(v + Vmcb.Cr3), cr4 = *(ulong*)(v + Vmcb.Cr4), efer = *(ulong*)(v + Vmcb.Efer);
-        // One translation per page the bytes touch (at most two).
-        for (int i = 0; i < code.Length;)
+        for (int i = 0; i < scratch.Length;)
         {
             ulong address = linear + (ulong)i;
             if (!GuestPageWalk.Translate(reader, cr0, cr3, cr4, efer, address, out ulong guestPhysical)
                 || !reader.TryTranslate(guestPhysical, out ulong physical))
-                return i;
+                return scratch.Slice(0, i);
             int offset = (int)(physical & 0xFFF);
-            int chunk = Math.Min(4096 - offset, code.Length - i);
-            core.Machine.Physical.Frame(physical / 4096).Slice(offset, chunk).CopyTo(code.Slice(i));
+            int chunk = Math.Min(4096 - offset, scratch.Length - i);
+            Span<byte> bytes = core.Machine.Physical.Frame(physical / 4096).Slice(offset, chunk);
+            if (i == 0 && chunk == scratch.Length)
+                return bytes;
+            bytes.CopyTo(scratch.Slice(i));
             i += chunk;
         }
-        return code.Length;
+        return scratch;
     }
 
     private readonly struct NestedReader : IGuestPhysicalReader
     {
         private readonly KernelCore<RangePhysicalMemory> _core;
         private readonly VirtualMachine _vm;
+        private readonly NestedTranslationCache _cache;
 
-        public NestedReader(KernelCore<RangePhysicalMemory> core, VirtualMachine vm)
+        public NestedReader(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, NestedTranslationCache cache)
         {
             _core = core;
             _vm = vm;
+            _cache = cache;
         }
 
         public bool TryReadQword(ulong guestPhysical, out ulong value)
         {
             value = 0;
-            if ((guestPhysical & 7) != 0 || !_core.VmTable(_vm).Translate(guestPhysical, out ulong physical, out _))
+            if ((guestPhysical & 7) != 0 || !_cache.Translate(_core, _vm, guestPhysical, out ulong physical))
                 return false;
             Span<byte> frame = _core.Machine.Physical.Frame(physical / 4096);
             int offset = (int)(physical & 0xFFF);
@@ -59,6 +83,6 @@ internal static unsafe class GuestCode
             return true;
         }
 
-        public bool TryTranslate(ulong guestPhysical, out ulong physical) => _core.VmTable(_vm).Translate(guestPhysical, out physical, out _);
+        public bool TryTranslate(ulong guestPhysical, out ulong physical) => _cache.Translate(_core, _vm, guestPhysical, out physical);
     }
 }

@@ -22,6 +22,7 @@ internal static unsafe class SvmHost
 
     public static uint AsidCount { get; private set; }
 
+
     public static SvmVcpu Vcpu(int poolIndex) => s_vcpus![poolIndex];
 
     // False (and logged) when the CPU cannot run VMs or the frames do not suffice.
@@ -39,13 +40,14 @@ internal static unsafe class SvmHost
         ulong iopm = AllocateContiguous(IopmFrames), msrpm = AllocateContiguous(MsrpmFrames);
         if (hostSave == 0 || iopm == 0 || msrpm == 0)
             return Refuse("no frames left for the host save area or the permission maps"u8);
+        CpuidTable cpuid = CpuidTable.Build(new HostCpuid());
         var vcpus = new SvmVcpu[vcpuCount];
         for (int i = 0; i < vcpuCount; i++)
         {
             ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
             if (vmcb == 0 || xsave == 0)
                 return Refuse("no frames left for the VMCBs"u8);
-            vcpus[i] = new SvmVcpu(vmcb, xsave);
+            vcpus[i] = new SvmVcpu(vmcb, xsave, cpuid);
         }
         if (!SvmSupport.Enable(hostSave))
             return Refuse("SVM is disabled by firmware (VM_CR.SVMDIS) or the CPU lacks XSAVE"u8);

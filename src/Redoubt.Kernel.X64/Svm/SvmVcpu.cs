@@ -1,3 +1,6 @@
+using Redoubt.Abi;
+using Redoubt.Kernel.Virtualization;
+
 namespace Redoubt.Kernel.X64.Svm;
 
 // The hardware side of one vCPU pool entry: its VMCB, XSAVE area and the registers the world
@@ -5,17 +8,29 @@ namespace Redoubt.Kernel.X64.Svm;
 // pool entry holds a new vCPU (another generation).
 internal sealed class SvmVcpu
 {
-    public SvmVcpu(ulong vmcb, ulong xsaveArea)
+    public SvmVcpu(ulong vmcb, ulong xsaveArea, CpuidTable cpuid)
     {
         Vmcb = vmcb;
         XsaveArea = xsaveArea;
+        Cpuid = cpuid;
     }
+
+    // The guest's CPUID values, filtered once from this CPU's when SVM started.
+    public CpuidTable Cpuid { get; }
 
     public ulong Vmcb { get; }
 
     public ulong XsaveArea { get; }
 
     public SvmWorldSwitch Switch;
+
+    // The port-I/O message being handled, written in place on the exit path.
+    public ExitMessage Message;
+
+    public NestedTranslationCache Translations { get; } = new NestedTranslationCache();
+
+    // Guest code bytes that cross a page boundary, gathered for the instruction decoder.
+    public byte[] CodeScratch { get; } = new byte[InstructionLength.MaxLength];
 
     // The generation of the vCPU this entry was last set up for; Launched false until then.
     public uint Generation { get; set; }

@@ -21,18 +21,31 @@ namespace Redoubt.Kernel.X64.Svm;
 // shutdown (triple fault) stop the VM for good; the hypervisor and other VMs go on.
 // Instruction lengths are computed from the guest's code (QEMU has no NRIP save); IOIO exits
 // carry the next RIP in EXITINFO2.
-// Safe: the VMCB and world-switch state belong to this vCPU's SvmVcpu; guest code bytes are read
+// Safe: the VMCB and world-switch state belong to this vCPU's SvmVcpu; no local is read before it
+// is written (SkipLocalsInit only spares the exit path zeroing its frame); guest code bytes are read
 // through the guest's own page tables and its nested table, within frames the VM owns.
+[SkipLocalsInit]
 internal static unsafe class VcpuRunner
 {
-    private const ulong EferLongModeActive = 1UL << 10;
+    private const ulong EferLongModeActive = 1UL << 10, Cr0Paging = 1UL << 31;
     private const ulong IoioIn = 1, IoioString = 1 << 2, IoioRepeat = 1 << 3;
     private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
     private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
 
+    // VcpuRun as a caller in another domain issues it: every message goes into its buffer.
     public static HypercallResult Run(KernelCore<RangePhysicalMemory> core, ushort caller, ulong slot, ulong buffer, ulong length)
+    {
+        NoExitHandler none = default;
+        return Run(core, caller, slot, buffer, length, ref none);
+    }
+
+    // VcpuRun with an in-kernel handler (the kernel's own test handler until the VMM sandbox
+    // exists): port-I/O messages go to it first, in the same 64-byte layout, without leaving the
+    // run; only what it declines ends the run in the caller's buffer.
+    public static HypercallResult Run<THandler>(KernelCore<RangePhysicalMemory> core, ushort caller, ulong slot, ulong buffer, ulong length, ref THandler handler)
+        where THandler : struct, IExitHandler
     {
         HypercallStatus status = core.ValidateRun(caller, slot, buffer, length, out int index);
         if (status != HypercallStatus.Success)
@@ -44,7 +57,7 @@ internal static unsafe class VcpuRunner
             Launch(hardware, vcpu, vm);
         else if (hardware.PendingReadSize != 0)
             CompleteRead(hardware, core.ReadExitData(caller, buffer));
-        ExitMessage message = RunUntilExit(core, vm, vcpu, hardware);
+        ExitMessage message = RunUntilExit(core, vm, vcpu, hardware, ref handler);
         core.DeliverExit(caller, buffer, message);
         return HypercallResult.Ok();
     }
@@ -61,6 +74,8 @@ internal static unsafe class VcpuRunner
         hardware.Launched = true;
         hardware.PendingReadSize = 0;
         hardware.Exits = 0;
+        hardware.Translations.Clear();
+        hardware.Message = new ExitMessage { VcpuIndex = (uint)vcpu.Index };
     }
 
     // An IN of 1, 2 or 4 bytes: the low bytes of RAX take the answer; a 4-byte IN clears bits 63:32.
@@ -76,7 +91,8 @@ internal static unsafe class VcpuRunner
         hardware.PendingReadSize = 0;
     }
 
-    private static ExitMessage RunUntilExit(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, VirtualCpu vcpu, SvmVcpu hardware)
+    private static ExitMessage RunUntilExit<THandler>(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, VirtualCpu vcpu, SvmVcpu hardware, ref THandler handler)
+        where THandler : struct, IExitHandler
     {
         byte* v = (byte*)hardware.Vmcb;
         ulong ticks = LocalApic.Ticks;
@@ -86,6 +102,7 @@ internal static unsafe class VcpuRunner
             {
                 *(v + Vmcb.TlbControl) = 1;
                 hardware.FlushesSeen = core.TlbFlushes;
+                hardware.Translations.Clear();
             }
             fixed (SvmWorldSwitch* state = &hardware.Switch)
                 SvmRun(hardware.Vmcb, SvmHost.HostSaveArea, state);
@@ -97,19 +114,38 @@ internal static unsafe class VcpuRunner
 
             ulong exit = *(ulong*)(v + Vmcb.ExitCode);
             ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
-            ExitMessage message = NewMessage(vcpu, v);
+            // Port I/O first: the most frequent exit, and the only one that may stay in the run.
+            if (exit == Vmcb.ExitIoio)
+            {
+                if (IsPostCode(info1))
+                {
+                    *(ulong*)(v + Vmcb.Rip) = info2;
+                    continue;
+                }
+                ref ExitMessage io = ref hardware.Message;
+                if (!WritePortIoMessage(core, vm, vcpu, hardware, v, info1, info2, ref io) || !handler.Handle(ref io))
+                    return io;
+                if (hardware.PendingReadSize != 0)
+                    CompleteRead(hardware, io.Data);
+                continue;
+            }
+            if (exit == Vmcb.ExitCpuid)
+            {
+                if (!TryCpuidFast(core, hardware, v))
+                    HandleCpuid(core, vm, hardware, v);
+                continue;
+            }
+            ExitMessage message;
             switch (exit)
             {
                 case Vmcb.ExitInterrupt:
                     Cpu.Cpu.AcceptInterrupts();
                     if (LocalApic.Ticks != ticks)
                     {
+                        message = NewMessage(vcpu, v);
                         message.Reason = ExitReason.Interrupted;
                         return message;
                     }
-                    break;
-                case Vmcb.ExitCpuid:
-                    HandleCpuid(core, vm, hardware, v);
                     break;
                 case Vmcb.ExitVmmcall:
                     HandleHypercall(core, vm, hardware, v);
@@ -120,19 +156,18 @@ internal static unsafe class VcpuRunner
                 case Vmcb.ExitXsetbv:
                     HandleXsetbv(core, vm, hardware, v);
                     break;
-                case Vmcb.ExitIoio:
-                    if (HandlePortIo(core, vm, hardware, v, info1, info2, ref message))
-                        return message;
-                    break;
                 case Vmcb.ExitHlt:
-                    if (Skip(core, vm, v, ExitInstruction.Hlt, out uint length))
+                    if (Skip(core, vm, hardware, v, ExitInstruction.Hlt, out uint length))
                     {
+                        message = NewMessage(vcpu, v);
+                        message.Rip -= length;
                         message.Reason = ExitReason.Halt;
                         message.InstructionLength = length;
                         return message;
                     }
                     break;
                 case Vmcb.ExitNestedPageFault:
+                    message = NewMessage(vcpu, v);
                     message.Reason = ExitReason.NestedPageFault;
                     message.GuestPhysicalAddress = info2;
                     message.IsWrite = (uint)(info1 >> 1) & 1;
@@ -142,6 +177,7 @@ internal static unsafe class VcpuRunner
                     core.StopVm(vm.Domain);
                     return message;
                 case Vmcb.ExitShutdown:
+                    message = NewMessage(vcpu, v);
                     message.Reason = ExitReason.Shutdown;
                     Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" died: shutdown (triple fault) at rip "u8).Hex(message.Rip)
                         .Text("; the hypervisor and other VMs go on"u8).End();
@@ -152,6 +188,7 @@ internal static unsafe class VcpuRunner
                     InjectException(v, VectorInvalidOpcode, hasErrorCode: false);
                     break;
                 default:
+                    message = NewMessage(vcpu, v);
                     message.Reason = ExitReason.Shutdown;
                     Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1)
                         .Text(", info2 "u8).Hex(info2).Text(", rip "u8).Hex(message.Rip).End();
@@ -161,53 +198,114 @@ internal static unsafe class VcpuRunner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ExitMessage NewMessage(VirtualCpu vcpu, byte* v) =>
         new ExitMessage { VcpuIndex = (uint)vcpu.Index, Rip = *(ulong*)(v + Vmcb.Rip) };
 
-    // OUT to the POST-code port is absorbed; other accesses become messages. True when the run
-    // ends with the message.
-    private static bool HandlePortIo(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v, ulong info1, ulong info2, ref ExitMessage message)
+    // An OUT of a byte to the POST-code port: absorbed by the kernel (the null exit).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsPostCode(ulong info1) =>
+        (info1 & (IoioIn | IoioString | IoioRepeat)) == 0 && (ushort)(info1 >> 16) == (ushort)TestPort.PostCode;
+
+    // Writes the message of a port access, every field, and moves RIP past it (EXITINFO2). False
+    // for the string forms, which stop the VM (the message then says Shutdown).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool WritePortIoMessage(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, VirtualCpu vcpu, SvmVcpu hardware, byte* v,
+        ulong info1, ulong info2, ref ExitMessage message)
     {
+        ulong rip = *(ulong*)(v + Vmcb.Rip);
         ushort port = (ushort)(info1 >> 16);
+        // SZ8, SZ16 and SZ32 are one-hot bits 4-6: the field is the size in bytes.
         uint size = (uint)(info1 >> 4) & 7;
-        size = size == 4 ? 4u : size == 2 ? 2u : 1u;
-        bool write = (info1 & IoioIn) == 0;
+        uint write = (uint)~info1 & (uint)IoioIn;
+        // VcpuIndex is set at launch; GuestPhysicalAddress, Reserved and NextTimerDeadline are
+        // never written for port I/O and stay zero.
+        message.Rip = rip;
+        message.Qualification = port;
         if ((info1 & (IoioString | IoioRepeat)) != 0)
         {
             message.Reason = ExitReason.Shutdown;
-            Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
-                .Text(" is not supported yet"u8).End();
-            core.StopVm(vm.Domain);
-            return true;
+            message.InstructionLength = 0;
+            message.AccessSize = 0;
+            message.Data = 0;
+            message.IsWrite = 0;
+            StopForStringIo(core, vm, port);
+            return false;
         }
         *(ulong*)(v + Vmcb.Rip) = info2;
-        if (write && port == (ushort)TestPort.PostCode)
-            return false;
         message.Reason = ExitReason.PortIo;
-        message.Qualification = port;
+        message.InstructionLength = (uint)(info2 - rip);
         message.AccessSize = size;
-        message.InstructionLength = (uint)(info2 - message.Rip);
-        message.IsWrite = write ? 1u : 0u;
-        if (write)
-            message.Data = *(ulong*)(v + Vmcb.Rax) & (size == 4 ? 0xFFFF_FFFFUL : size == 2 ? 0xFFFFUL : 0xFFUL);
+        message.IsWrite = write;
+        if (write != 0)
+        {
+            message.Data = *(ulong*)(v + Vmcb.Rax) & ((1UL << (int)(size * 8)) - 1);
+        }
         else
+        {
+            message.Data = 0;
             hardware.PendingReadSize = size;
+        }
         return true;
     }
 
+    private static void StopForStringIo(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, ushort port)
+    {
+        Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
+            .Text(" is not supported yet"u8).End();
+        core.StopVm(vm.Domain);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void HandleCpuid(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
     {
-        if (!Skip(core, vm, v, ExitInstruction.Cpuid, out _))
+        if (!Skip(core, vm, hardware, v, ExitInstruction.Cpuid, out _))
             return;
         uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
-        uint* words = stackalloc uint[4];
+        ref readonly CpuidResult kept = ref hardware.Cpuid.Find(leaf, out bool found);
+        if (!found)
+        {
+            AnswerUnkeptCpuid(hardware, v, leaf);
+            return;
+        }
+        *(ulong*)(v + Vmcb.Rax) = kept.Eax;
+        hardware.Switch.Rbx = kept.Ebx;
+        hardware.Switch.Rcx = CpuidPolicy.ReflectGuestEcx(leaf, kept.Ecx, *(ulong*)(v + Vmcb.Cr4));
+        hardware.Switch.Rdx = kept.Edx;
+    }
+
+    // The usual CPUID exit in one straight line: guest paging off, the code page the last one
+    // translated (and the nested table unchanged since), CPUID without prefix there, a leaf the
+    // table keeps. False, having changed nothing, when any of that does not hold.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryCpuidFast(KernelCore<RangePhysicalMemory> core, SvmVcpu hardware, byte* v)
+    {
+        if ((*(ulong*)(v + Vmcb.Cr0) & Cr0Paging) != 0)
+            return false;
+        ulong linear = (*(ulong*)(v + Vmcb.Rip) + *(ulong*)(v + Vmcb.Cs + 8)) & 0xFFFF_FFFF;
+        if ((linear & 0xFFF) > 4094 || !hardware.Translations.TryLast(linear & ~0xFFFUL, out ulong hostPage))
+            return false;
+        byte* code = (byte*)(hostPage + (linear & 0xFFF));
+        uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
+        ref readonly CpuidResult kept = ref hardware.Cpuid.Find(leaf, out bool found);
+        if (code[0] != 0x0F || code[1] != 0xA2 || !found)
+            return false;
+        *(ulong*)(v + Vmcb.Rip) += 2;
+        *(ulong*)(v + Vmcb.Rax) = kept.Eax;
+        hardware.Switch.Rbx = kept.Ebx;
+        hardware.Switch.Rcx = CpuidPolicy.ReflectGuestEcx(leaf, kept.Ecx, *(ulong*)(v + Vmcb.Cr4));
+        hardware.Switch.Rdx = kept.Edx;
+        return true;
+    }
+
+    // Leaves the table does not keep (subleaf-dependent, past the caps): the host's values
+    // through the filter each time.
+    private static void AnswerUnkeptCpuid(SvmVcpu hardware, byte* v, uint leaf)
+    {
         CpuidResult host = default;
         if (CpuidPolicy.UsesHostValues(leaf))
-        {
-            Cpu.Cpu.Cpuid(leaf, (uint)hardware.Switch.Rcx, words);
-            host = new CpuidResult(words[0], words[1], words[2], words[3]);
-        }
-        CpuidResult guest = CpuidPolicy.Filter(leaf, host);
+            Cpu.Cpu.Cpuid(leaf, (uint)hardware.Switch.Rcx, (uint*)&host);   // EAX, EBX, ECX, EDX: CpuidResult's layout
+        CpuidResult guest = CpuidPolicy.ReflectGuest(leaf, CpuidPolicy.Filter(leaf, host), *(ulong*)(v + Vmcb.Cr4));
         *(ulong*)(v + Vmcb.Rax) = guest.Eax;
         hardware.Switch.Rbx = guest.Ebx;
         hardware.Switch.Rcx = guest.Ecx;
@@ -218,7 +316,7 @@ internal static unsafe class VcpuRunner
     // VM as caller. Out: RAX = status, RDI/RSI/RDX = results; every other register kept.
     private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
     {
-        if (!Skip(core, vm, v, ExitInstruction.Vmmcall, out _))
+        if (!Skip(core, vm, hardware, v, ExitInstruction.Vmmcall, out _))
             return;
         var registers = new HypercallRegisters
         {
@@ -239,7 +337,7 @@ internal static unsafe class VcpuRunner
 
     private static void HandleMsr(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v, bool write)
     {
-        if (!Skip(core, vm, v, write ? ExitInstruction.Wrmsr : ExitInstruction.Rdmsr, out uint length))
+        if (!Skip(core, vm, hardware, v, write ? ExitInstruction.Wrmsr : ExitInstruction.Rdmsr, out uint length))
             return;
         uint msr = (uint)hardware.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
@@ -260,7 +358,7 @@ internal static unsafe class VcpuRunner
 
     private static void HandleXsetbv(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
     {
-        if (!Skip(core, vm, v, ExitInstruction.Xsetbv, out uint length))
+        if (!Skip(core, vm, hardware, v, ExitInstruction.Xsetbv, out uint length))
             return;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
         if ((uint)hardware.Switch.Rcx != 0 || !XcrPolicy.IsValidXcr0(value, SvmSupport.HostXcr0))
@@ -274,12 +372,13 @@ internal static unsafe class VcpuRunner
 
     // Moves RIP past the exiting instruction. When the guest's code at RIP is not that
     // instruction (it changed under the exit), the guest gets #UD instead and false is returned.
-    private static bool Skip(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, byte* v, ExitInstruction instruction, out uint length)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Skip(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v, ExitInstruction instruction, out uint length)
     {
-        Span<byte> code = stackalloc byte[15];
-        int fetched = GuestCode.Fetch(core, vm, v, code);
-        bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
-        length = (uint)InstructionLength.Of(code.Slice(0, fetched), instruction, longMode);
+        ReadOnlySpan<byte> code = GuestCode.Fetch(core, vm, hardware.Translations, v, hardware.CodeScratch);
+        length = (uint)InstructionLength.OfUnprefixed(code, instruction);
+        if (length == 0)
+            length = (uint)InstructionLength.Of(code, instruction, IsLongMode(v));
         if (length == 0)
         {
             InjectException(v, VectorInvalidOpcode, hasErrorCode: false);
@@ -288,6 +387,9 @@ internal static unsafe class VcpuRunner
         *(ulong*)(v + Vmcb.Rip) += length;
         return true;
     }
+
+    private static bool IsLongMode(byte* v) =>
+        (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
 
     private static void InjectException(byte* v, byte vector, bool hasErrorCode) =>
         *(ulong*)(v + Vmcb.EventInjection) = vector | Vmcb.EventException | Vmcb.EventValid | (hasErrorCode ? Vmcb.EventErrorCodeValid : 0);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Redoubt.Kernel.Virtualization;
 
 // What a guest sees for CPUID: the host's values, filtered so that virtualization itself stays
@@ -8,7 +10,9 @@ namespace Redoubt.Kernel.Virtualization;
 // - leaf 8000_000Ah (SVM features): all zero;
 // - leaves 4000_0000h-4000_00FFh: 4000_0000h names Redoubt ("RedoubtHV\0\0\0", highest leaf
 //   4000_0000h); the others read 0;
-// - every other leaf up to the caps: the host's values.
+// - every other leaf up to the caps: the host's values;
+// - bits that mirror the guest's own control registers follow the guest, not the host: leaf 1
+//   ECX[27] (OSXSAVE) is the guest's CR4.OSXSAVE, leaf 7 ECX[4] (OSPKE) its CR4.PKE.
 public static class CpuidPolicy
 {
     public const uint MaxBasicLeaf = 0xD, MaxExtendedLeaf = 0x8000_0008, HypervisorLeaf = 0x4000_0000;
@@ -43,4 +47,27 @@ public static class CpuidPolicy
         }
         return host;
     }
+
+    // Leaves whose values depend on the subleaf in ECX (within the caps).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool DependsOnSubleaf(uint leaf) => leaf is 4 or 7 or 0xB or 0xD;
+
+    // The bits that report the guest's own CR4, from its CR4.
+    public static CpuidResult ReflectGuest(uint leaf, CpuidResult result, ulong guestCr4)
+    {
+        result.Ecx = ReflectGuestEcx(leaf, result.Ecx, guestCr4);
+        return result;
+    }
+
+    // The same on ECX alone, the only register these bits are in.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ReflectGuestEcx(uint leaf, uint ecx, ulong guestCr4) => leaf switch
+    {
+        1 => (ecx & ~OsXsave) | ((guestCr4 & Cr4OsXsave) != 0 ? OsXsave : 0),
+        7 => (ecx & ~OsPke) | ((guestCr4 & Cr4Pke) != 0 ? OsPke : 0),
+        _ => ecx,
+    };
+
+    private const uint OsXsave = 1u << 27, OsPke = 1u << 4;
+    private const ulong Cr4OsXsave = 1UL << 18, Cr4Pke = 1UL << 22;
 }

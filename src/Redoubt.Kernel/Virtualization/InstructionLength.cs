@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Redoubt.Kernel.Virtualization;
 
@@ -19,7 +20,31 @@ public static class InstructionLength
 
     private const byte Lock = 0xF0, Repeat = 0xF3, RexB = 0x01;
 
+    // The usual case is checked inline first: the opcode itself at the first byte, no prefix (no
+    // opcode here starts with a prefix byte; PAUSE needs its F3 and takes the full path).
     public static int Of(ReadOnlySpan<byte> code, ExitInstruction expected, bool longMode)
+    {
+        int plain = OfUnprefixed(code, expected);
+        return plain != 0 ? plain : OfPrefixed(code, expected, longMode);
+    }
+
+    // The length when the opcode stands at the first byte with no prefix, else 0 (then Of
+    // decides). Small enough to inline on the exit path, where the mode is not needed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int OfUnprefixed(ReadOnlySpan<byte> code, ExitInstruction expected) => expected switch
+    {
+        ExitInstruction.Cpuid => Plain(code, 0x0F, 0xA2),
+        ExitInstruction.Rdmsr => Plain(code, 0x0F, 0x32),
+        ExitInstruction.Wrmsr => Plain(code, 0x0F, 0x30),
+        ExitInstruction.Hlt => code.Length >= 1 && code[0] == 0xF4 ? 1 : 0,
+        _ => 0,
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Plain(ReadOnlySpan<byte> code, byte first, byte second) =>
+        code.Length >= 2 && code[0] == first && code[1] == second ? 2 : 0;
+
+    private static int OfPrefixed(ReadOnlySpan<byte> code, ExitInstruction expected, bool longMode)
     {
         ReadOnlySpan<byte> opcode = Opcode(expected);
         if (opcode.IsEmpty)
