@@ -29,12 +29,16 @@ internal static class ExitBenchmark
         return Measure(launcher, core, GuestImageName.LoopBare, "loop"u8, iterations)
             && Measure(launcher, core, GuestImageName.LoopNull, "null"u8, iterations)
             && Measure(launcher, core, GuestImageName.LoopCpuid, "cpuid"u8, iterations)
-            && Measure(launcher, core, GuestImageName.LoopPortIo, "pio"u8, iterations);
+            && Measure(launcher, core, GuestImageName.LoopPortIo, "pio"u8, iterations)
+            && Measure(launcher, core, GuestImageName.LoopPortIo, "pio_vcpurun"u8, iterations, handlerInKernel: false);
     }
 
-    private static bool Measure(GuestLauncher launcher, KernelCore<RangePhysicalMemory> core, GuestImageName image, ReadOnlySpan<byte> kind, uint iterations)
+    // handlerInKernel false: every port access returns from VcpuRun with its message in Dom0's
+    // buffer and the next VcpuRun resumes the vCPU (the path a ring-3 VMM or Dom0 takes).
+    private static bool Measure(GuestLauncher launcher, KernelCore<RangePhysicalMemory> core, GuestImageName image, ReadOnlySpan<byte> kind, uint iterations,
+        bool handlerInKernel = true)
     {
-        var scheduler = new GuestScheduler(core);
+        var scheduler = new GuestScheduler(core, handlerInKernel);
         if (!launcher.Launch(GuestSpec.Loop(image, iterations), out LaunchedGuest guest))
             return false;
         scheduler.Add(guest);

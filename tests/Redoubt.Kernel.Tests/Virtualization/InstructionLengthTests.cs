@@ -256,6 +256,9 @@ public class InstructionLengthTests
             bool is64Bit = random.Next(2) == 0;
             int length = InstructionLength.Of(bytes, instruction, is64Bit);
             Assert.Equal(Reference(bytes, instruction, is64Bit), length);
+            // The exit path's inline check never disagrees with the full decoder.
+            int unprefixed = InstructionLength.OfUnprefixed(bytes, instruction);
+            Assert.True(unprefixed == 0 || unprefixed == length);
             Assert.InRange(length, 0, Math.Min(15, bytes.Length));
             if (length > 0)
                 measured++;
