@@ -25,7 +25,6 @@ public class CpuidTableTests
     [InlineData(0x8000_0000u)]
     [InlineData(0x8000_0001u)]
     [InlineData(0x8000_0008u)]
-    [InlineData(0x8000_000Au)]
     public void A_kept_leaf_holds_exactly_what_the_filter_makes_of_the_hosts_values(uint leaf)
     {
         ref readonly CpuidResult kept = ref Table.Find(leaf, out bool found);
@@ -44,6 +43,7 @@ public class CpuidTableTests
     [InlineData(0xEu)]
     [InlineData(0x4000_0000u)]
     [InlineData(0x8000_0009u)]
+    [InlineData(0x8000_000Au)]
     [InlineData(0xFFFF_FFFFu)]
     public void Subleaf_leaves_and_leaves_past_the_caps_take_the_slow_path(uint leaf)
     {
@@ -57,7 +57,6 @@ public class CpuidTableTests
     {
         Assert.Equal(0u, Table.Find(0x8000_0001, out _).Ecx & (1u << 2));
         Assert.NotEqual(0u, Table.Find(1, out _).Ecx & (1u << 31));
-        Assert.Equal(default, Table.Find(0x8000_000A, out _));
     }
 
     [Theory]
