@@ -8,6 +8,7 @@ using Redoubt.Kernel.Paging;
 using Redoubt.Kernel.Virtualization;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Memory;
+using Redoubt.Kernel.X64.Svm;
 
 namespace Redoubt.Kernel.X64.Guests;
 
@@ -120,7 +121,7 @@ internal sealed unsafe class GuestLauncher
     }
 
     public HypercallResult Call(Hypercall call, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0) =>
-        _core.Dispatch(KernelCore<RangePhysicalMemory>.Dom0, HypercallRegisters.Of(call, a0, a1, a2, a3, a4));
+        HypercallEntry.Dispatch(_core, KernelCore<RangePhysicalMemory>.Dom0, HypercallRegisters.Of(call, a0, a1, a2, a3, a4));
 
     // Copies bytes to offset within zeroed staging pages and loads them (measured) at guestPhysical.
     private bool LoadPages(ulong vmSlot, ulong guestPhysical, ReadOnlySpan<byte> bytes, ulong offset, ulong length, PageMeasureFlags flags)

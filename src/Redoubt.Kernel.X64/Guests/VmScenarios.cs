@@ -29,7 +29,8 @@ internal static class VmScenarios
             Expect(launcher, core, GuestSpec.Kit(TestProgram.TripleFault, 0), GuestOutcome.Died, 0)
             && Expect(launcher, core, GuestSpec.Kit(TestProgram.Hello, 0), GuestOutcome.Done, 0),
         Scenario.VmSecret => SecretScan(launcher, core),
-        Scenario.VmVector => Pair(launcher, core, GuestSpec.Kit(TestProgram.Vector, 1), GuestSpec.Kit(TestProgram.Vector, 2), spins: false),
+        Scenario.VmVector => Pair(launcher, core, GuestSpec.Kit(TestProgram.Vector, 1), GuestSpec.Kit(TestProgram.Vector, 2), spins: false)
+            && DestroyAllAndCheckScrubbed(launcher, core),
         Scenario.VmSpin => Pair(launcher, core, GuestSpec.Kit(TestProgram.Spin, 0), GuestSpec.Kit(TestProgram.Count, 5), spins: true),
         Scenario.VmGarbageHypercall => Expect(launcher, core, GuestSpec.Kit(TestProgram.GarbageHypercall, 0), GuestOutcome.Done, 0),
         Scenario.VmManyExits => ManyExits(launcher, core),
@@ -47,7 +48,16 @@ internal static class VmScenarios
             return false;
         scheduler.Add(guest);
         scheduler.Run(MaxTicks);
-        return Check(scheduler, 0, expected, doneStatus);
+        bool ok = Check(scheduler, 0, expected, doneStatus);
+        if (expected is GuestOutcome.Stopped or GuestOutcome.Died)
+        {
+            // A VM stopped for good keeps no register value in the hypervisor.
+            bool scrubbed = SvmHost.HoldsNoGuestState(guest.VcpuIndex);
+            (scrubbed ? Log.Info("scrub"u8) : Log.Error("scrub"u8)).Text("vm "u8).Decimal(guest.Domain)
+                .Text(scrubbed ? ": its vCPU context holds no guest state"u8 : ": guest state LEFT in its vCPU context"u8).End();
+            ok &= scrubbed;
+        }
+        return ok;
     }
 
     private static bool Check(GuestScheduler scheduler, int index, GuestOutcome expected, uint doneStatus)
@@ -126,6 +136,21 @@ internal static class VmScenarios
             .Text(" entries before and after); "u8).Decimal(frames.Count(FrameState.GuestPrivate)).Text(" guest frames, "u8)
             .Decimal(frames.Count(FrameState.Free)).Text(" free"u8).End();
         return Check(scheduler, 0, GuestOutcome.Done, 0) && same && exits >= Exits;
+    }
+
+    // Destroys every VM the launcher made; then no vCPU context may hold guest state any more.
+    private static bool DestroyAllAndCheckScrubbed(GuestLauncher launcher, KernelCore<RangePhysicalMemory> core)
+    {
+        int destroyed = 0;
+        for (ulong slot = 0; slot < (ulong)GuestHost.Config.CapabilitySlots; slot++)
+        {
+            if (core.Dom0Capabilities.Get(slot).Type == ObjectType.Vm && launcher.Call(Hypercall.VmDestroy, slot).Status == HypercallStatus.Success)
+                destroyed++;
+        }
+        bool scrubbed = SvmHost.AllRetiredScrubbed(core);
+        (scrubbed ? Log.Info("scrub"u8) : Log.Error("scrub"u8)).Decimal((ulong)destroyed).Text(" VMs destroyed: "u8)
+            .Text(scrubbed ? "no vCPU context holds guest state (VMCB, XSAVE area, registers all zero)"u8 : "guest state LEFT in a vCPU context"u8).End();
+        return scrubbed && destroyed > 0;
     }
 
     private static bool SameBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

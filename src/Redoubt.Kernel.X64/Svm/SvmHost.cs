@@ -1,4 +1,7 @@
+using Redoubt.Kernel.Hypercalls;
+using Redoubt.Kernel.Objects;
 using Redoubt.Kernel.Virtualization;
+using Redoubt.Kernel.X64.Memory;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Paging;
 
@@ -60,6 +63,56 @@ internal static unsafe class SvmHost
         s_vcpus = vcpus;
         Log.Info("svm"u8).Text("SVM revision "u8).Decimal(features.Revision).Text(", "u8).Decimal(features.AsidCount)
             .Text(" ASIDs, XCR0 "u8).Hex(SvmSupport.HostXcr0).Text(", "u8).Decimal((ulong)vcpuCount).Text(" vCPU contexts"u8).End();
+        return true;
+    }
+
+    // Scrubs the hardware state of every launched vCPU whose pool entry no longer holds that
+    // vCPU (its VM was destroyed: the entry is free or holds a newer generation).
+    public static void ScrubRetired(KernelCore<RangePhysicalMemory> core)
+    {
+        for (int i = 0; i < s_vcpus!.Length; i++)
+        {
+            SvmVcpu hardware = s_vcpus[i];
+            VirtualCpu vcpu = core.Vcpus[i];
+            if (hardware.Launched && (!vcpu.InUse || vcpu.Generation != hardware.Generation))
+                hardware.Scrub();
+        }
+    }
+
+    // Scrubs the hardware state of the launched vCPUs of a VM that was stopped for good.
+    public static void ScrubStopped(KernelCore<RangePhysicalMemory> core, ushort domain)
+    {
+        for (int i = 0; i < s_vcpus!.Length; i++)
+        {
+            if (s_vcpus[i].Launched && core.Vcpus[i].InUse && core.Vcpus[i].VmDomain == domain)
+                s_vcpus[i].Scrub();
+        }
+    }
+
+    // True when the hardware state of every vCPU pool entry not holding a live vCPU is zero.
+    public static bool AllRetiredScrubbed(KernelCore<RangePhysicalMemory> core)
+    {
+        for (int i = 0; i < s_vcpus!.Length; i++)
+        {
+            if (!core.Vcpus[i].InUse && !IsZero(s_vcpus[i]))
+                return false;
+        }
+        return true;
+    }
+
+    public static bool HoldsNoGuestState(int poolIndex) => IsZero(s_vcpus![poolIndex]);
+
+    private static bool IsZero(SvmVcpu hardware) =>
+        !hardware.Launched && IsZeroFrame(hardware.Vmcb) && IsZeroFrame(hardware.XsaveArea) && hardware.Switch.IsClear;
+
+    private static bool IsZeroFrame(ulong frame)
+    {
+        ulong* words = (ulong*)frame;
+        for (int i = 0; i < 512; i++)
+        {
+            if (words[i] != 0)
+                return false;
+        }
         return true;
     }
 

@@ -43,6 +43,18 @@ internal sealed class SvmVcpu
     // The TLB flush count of the kernel core when this vCPU last ran.
     public ulong FlushesSeen { get; set; }
 
+    // Zeroes the VMCB, the XSAVE area, the registers and the last message: the vCPU is gone.
+    // Safe: both frames are this entry's own, mapped writable by the kernel.
+    public unsafe void Scrub()
+    {
+        new System.Span<byte>((void*)Vmcb, 4096).Clear();
+        new System.Span<byte>((void*)XsaveArea, 4096).Clear();
+        Switch = default;
+        Message = default;
+        PendingReadSize = 0;
+        Launched = false;
+    }
+
     // Exits taken, handled in the kernel or not: for the accounting of tests and benchmarks.
     public ulong Exits { get; set; }
 }

@@ -15,4 +15,8 @@ internal struct SvmWorldSwitch
     // XCR0 while the guest runs: 1 (x87 only) at reset, as on hardware.
     public ulong GuestXcr0;
     public ulong HostXcr0;
+
+    // No guest value left: every field zero.
+    public readonly bool IsClear =>
+        (Rax | Rbx | Rcx | Rdx | Rsi | Rdi | Rbp | R8 | R9 | R10 | R11 | R12 | R13 | R14 | R15 | GuestXsaveArea | GuestXcr0 | HostXcr0) == 0;
 }

@@ -174,14 +174,14 @@ internal static unsafe class VcpuRunner
                     Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: nested page fault at guest-physical "u8).Hex(info2)
                         .Text(" ("u8).Text((info1 & 2) != 0 ? "write"u8 : (info1 & 16) != 0 ? "fetch"u8 : "read"u8).Text("), rip "u8)
                         .Hex(message.Rip).Text("; the hypervisor and other VMs go on"u8).End();
-                    core.StopVm(vm.Domain);
+                    StopVm(core, vm);
                     return message;
                 case Vmcb.ExitShutdown:
                     message = NewMessage(vcpu, v);
                     message.Reason = ExitReason.Shutdown;
                     Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" died: shutdown (triple fault) at rip "u8).Hex(message.Rip)
                         .Text("; the hypervisor and other VMs go on"u8).End();
-                    core.StopVm(vm.Domain);
+                    StopVm(core, vm);
                     return message;
                 case Vmcb.ExitVmrun or Vmcb.ExitVmload or Vmcb.ExitVmsave or Vmcb.ExitStgi or Vmcb.ExitClgi or Vmcb.ExitSkinit or Vmcb.ExitInvlpga:
                     // SVM is hidden from guests: its instructions do not exist for them.
@@ -192,7 +192,7 @@ internal static unsafe class VcpuRunner
                     message.Reason = ExitReason.Shutdown;
                     Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1)
                         .Text(", info2 "u8).Hex(info2).Text(", rip "u8).Hex(message.Rip).End();
-                    core.StopVm(vm.Domain);
+                    StopVm(core, vm);
                     return message;
             }
         }
@@ -249,11 +249,18 @@ internal static unsafe class VcpuRunner
         return true;
     }
 
+    // The VM never runs again: its vCPUs' hardware state is scrubbed now.
+    private static void StopVm(KernelCore<RangePhysicalMemory> core, VirtualMachine vm)
+    {
+        core.StopVm(vm.Domain);
+        SvmHost.ScrubStopped(core, vm.Domain);
+    }
+
     private static void StopForStringIo(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, ushort port)
     {
         Log.Error("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(" stopped: string port I/O (INS/OUTS) at port "u8).Hex(port)
             .Text(" is not supported yet"u8).End();
-        core.StopVm(vm.Domain);
+        StopVm(core, vm);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -328,7 +335,7 @@ internal static unsafe class VcpuRunner
             Arg4 = hardware.Switch.R8,
             Arg5 = hardware.Switch.R9,
         };
-        HypercallResult result = core.Dispatch(vm.Domain, registers);
+        HypercallResult result = HypercallEntry.Dispatch(core, vm.Domain, registers);
         *(ulong*)(v + Vmcb.Rax) = (ulong)result.Status;
         hardware.Switch.Rdi = result.Result0;
         hardware.Switch.Rsi = result.Result1;

@@ -44,6 +44,7 @@ public sealed class VmScenarioTests(RedoubtImages images)
     {
         QemuResult run = await images.BootAsync(BootPath.Pvh, "vm-triple-fault");
         ScenarioAssert.Line(run, "WARN", "svm", "^vm 1 died: shutdown \\(triple fault\\) at rip 0x[0-9a-f]{16}; the hypervisor and other VMs go on$", "the VM's death");
+        ScenarioAssert.Line(run, "INFO", "scrub", "^vm 1: its vCPU context holds no guest state$", "the dead VM's registers scrubbed");
         ScenarioAssert.Line(run, "INFO", "guest", "^vm 2: done, status 0x0{16} \\(passed\\)$", "the next guest running to the end");
         AssertPassed(run);
     }
@@ -75,6 +76,8 @@ public sealed class VmScenarioTests(RedoubtImages images)
         ScenarioAssert.Line(run, "INFO", "guest", "^vm 2: vector: 2000 rounds, 0 mismatches, avx=1$", "guest 2's registers intact");
         var preemptions = ScenarioAssert.LineAndMatch(run, "INFO", "sched", "^round-robin: (\\d+) timer preemptions$", "the interleaving");
         ScenarioAssert.True(run, long.Parse(preemptions.Match.Groups[1].Value) > 0, "the guests were interleaved by the timer");
+        ScenarioAssert.Line(run, "INFO", "scrub", "^2 VMs destroyed: no vCPU context holds guest state \\(VMCB, XSAVE area, registers all zero\\)$",
+            "no register value of the destroyed VMs left in the hypervisor");
         AssertPassed(run);
     }
 
