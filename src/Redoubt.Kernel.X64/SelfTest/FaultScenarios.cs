@@ -10,6 +10,8 @@ namespace Redoubt.Kernel.X64.SelfTest;
 // The failure scenarios of docs/console-protocol.md: each does one forbidden thing the way
 // real code would, so the test sees the panic a real bug would produce. Values pass through
 // NoInlining methods so the compiler cannot fold the fault away.
+// Safe by intent: the unsafe accesses here are the faults under test (a write to a read-only
+// page of the image, a null dereference); each ends in the kernel's own panic.
 // Unsafe on purpose: write-readonly stores through a pointer to the kernel's own read-only data
 // to prove the page tables forbid it.
 internal static unsafe class FaultScenarios

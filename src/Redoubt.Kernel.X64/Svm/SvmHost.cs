@@ -10,7 +10,8 @@ namespace Redoubt.Kernel.X64.Svm;
 // SVM on this CPU: enabled once, with the host save area, the I/O permission map (every port
 // intercepted), the MSR permission map (MsrPolicy) and one SvmVcpu per entry of the kernel
 // core's vCPU pool. Frames come from the kernel's own table pool (Hypervisor frames).
-// Safe: the permission maps are frames just taken from the pool, written within their size.
+// Safe: the permission maps are frames just taken from the pool, written within their size;
+// the scrub checks read only the vCPUs' own VMCB and XSAVE frames.
 internal static unsafe class SvmHost
 {
     public const int IopmFrames = 3, MsrpmFrames = 2;
