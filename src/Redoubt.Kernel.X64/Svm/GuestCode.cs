@@ -35,27 +35,14 @@ internal static unsafe class GuestCode
         return FetchWalked(core, vm, cache, v, new Span<byte>(scratch));
     }
 
+    // Every other case: the walk of the guest's own tables and the copy, by GuestPageWalk.
     private static ReadOnlySpan<byte> FetchWalked(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, NestedTranslationCache cache, byte* v, Span<byte> scratch)
     {
-        var reader = new NestedReader(core, vm, cache);
         bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
         ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
-        ulong cr0 = *(ulong*)(v + Vmcb.Cr0), cr3 = *(ulong*)(v + Vmcb.Cr3), cr4 = *(ulong*)(v + Vmcb.Cr4), efer = *(ulong*)(v + Vmcb.Efer);
-        for (int i = 0; i < scratch.Length;)
-        {
-            ulong address = linear + (ulong)i;
-            if (!GuestPageWalk.Translate(reader, cr0, cr3, cr4, efer, address, out ulong guestPhysical)
-                || !reader.TryTranslate(guestPhysical, out ulong physical))
-                return scratch.Slice(0, i);
-            int offset = (int)(physical & 0xFFF);
-            int chunk = Math.Min(4096 - offset, scratch.Length - i);
-            Span<byte> bytes = core.Machine.Physical.Frame(physical / 4096).Slice(offset, chunk);
-            if (i == 0 && chunk == scratch.Length)
-                return bytes;
-            bytes.CopyTo(scratch.Slice(i));
-            i += chunk;
-        }
-        return scratch;
+        int fetched = GuestPageWalk.Fetch(new NestedReader(core, vm, cache), *(ulong*)(v + Vmcb.Cr0), *(ulong*)(v + Vmcb.Cr3),
+            *(ulong*)(v + Vmcb.Cr4), *(ulong*)(v + Vmcb.Efer), linear, scratch);
+        return scratch.Slice(0, fetched);
     }
 
     private readonly struct NestedReader : IGuestPhysicalReader
@@ -82,7 +69,5 @@ internal static unsafe class GuestCode
                 value = (value << 8) | frame[offset + i];
             return true;
         }
-
-        public bool TryTranslate(ulong guestPhysical, out ulong physical) => _cache.Translate(_core, _vm, guestPhysical, out physical);
     }
 }
