@@ -2,8 +2,9 @@ using System;
 
 namespace Redoubt.Kernel.Virtualization;
 
-// Little-endian loads for the binary formats guests bring (ELF). Corlib has no
-// BinaryPrimitives; byte-wise access is also alignment-free. Callers check bounds first.
+// Little-endian loads and stores for the binary formats guests bring (ELF, the Linux bzImage
+// and its boot_params). Corlib has no BinaryPrimitives; byte-wise access is also
+// alignment-free. Callers check bounds first.
 internal static class LittleEndian
 {
     public static ushort ReadUInt16(ReadOnlySpan<byte> source, int offset) =>
@@ -14,4 +15,22 @@ internal static class LittleEndian
 
     public static ulong ReadUInt64(ReadOnlySpan<byte> source, int offset) =>
         ReadUInt32(source, offset) | (ulong)ReadUInt32(source, offset + 4) << 32;
+
+    public static void WriteUInt16(Span<byte> destination, int offset, ushort value)
+    {
+        destination[offset] = (byte)value;
+        destination[offset + 1] = (byte)(value >> 8);
+    }
+
+    public static void WriteUInt32(Span<byte> destination, int offset, uint value)
+    {
+        WriteUInt16(destination, offset, (ushort)value);
+        WriteUInt16(destination, offset + 2, (ushort)(value >> 16));
+    }
+
+    public static void WriteUInt64(Span<byte> destination, int offset, ulong value)
+    {
+        WriteUInt32(destination, offset, (uint)value);
+        WriteUInt32(destination, offset + 4, (uint)(value >> 32));
+    }
 }
