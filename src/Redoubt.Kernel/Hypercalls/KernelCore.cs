@@ -198,7 +198,7 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
 
     // A buffer in the caller's own memory: inside the guest-physical space (a table walk reads
     // only address bits 12-47, so a larger address would alias a lower one) and every page
-    // mapped in the caller's nested table (writable, when the kernel is to write it).
+    // mapped in the caller's nested table (writable, when the kernel is to write it), and RAM.
     private bool IsCallerBuffer(ushort caller, ulong address, ulong length, bool writable)
     {
         if (length == 0 || length > 1UL << 20 || !IsGuestAddressRange(address, length))
@@ -206,7 +206,8 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
         var table = TableOf(caller);
         for (ulong page = address & ~(PageSize - 1); page < address + length; page += PageSize)
         {
-            if (!table.Translate(page, out _, out PageAttributes attributes))
+            // Dom0's table also maps devices: a buffer is RAM only.
+            if (!table.Translate(page, out ulong physical, out PageAttributes attributes) || !IsRamFrame(physical))
                 return false;
             if (writable && (attributes & PageAttributes.Writable) == 0)
                 return false;

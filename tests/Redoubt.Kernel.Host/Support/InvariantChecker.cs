@@ -63,23 +63,24 @@ public static class InvariantChecker
 
         // Which frames each nested table maps (4 KiB granularity) and which tables it uses.
         var tableOwner = new Dictionary<ulong, ushort>();
-        var dom0Leaves = Leaves(core.Dom0Table, KernelCore<ArrayPhysicalMemory>.Dom0, tableOwner, violations);
+        var dom0Leaves = Leaves(core.Dom0Table, KernelCore<ArrayPhysicalMemory>.Dom0, tableOwner, violations, frameCount);
         var vmLeaves = new Dictionary<ushort, List<(ulong Guest, ulong Frame)>>();
         foreach (VirtualMachine vm in core.Vms)
         {
             if (vm.State != VmState.Free)
-                vmLeaves[vm.Domain] = Leaves(core.VmTable(vm), vm.Domain, tableOwner, violations);
+                vmLeaves[vm.Domain] = Leaves(core.VmTable(vm), vm.Domain, tableOwner, violations, frameCount);
         }
 
-        // INV-3: Dom0's table maps Dom0 and shared frames only, each at its own address, and
-        // every Dom0 or shared frame exactly once.
+        // INV-3: Dom0's table maps Dom0 and shared frames, each at its own address, and every
+        // Dom0 or shared frame exactly once; besides them only device memory (Mmio frames, and
+        // addresses past the frame table, checked in Leaves), 1:1 and never executable.
         var dom0Mapped = new HashSet<ulong>();
         foreach (var (guest, frame) in dom0Leaves)
         {
             FrameState state = frames.State(frame);
             if (guest != frame * Page)
                 violations.Add($"INV-3 Dom0 address {guest:x} maps frame {frame}, not its own address");
-            if (state != FrameState.Dom0 && state != FrameState.GuestShared)
+            if (state != FrameState.Dom0 && state != FrameState.GuestShared && state != FrameState.Mmio)
                 violations.Add($"INV-3 Dom0's table maps frame {frame} in state {state}");
             if (!dom0Mapped.Add(frame))
                 violations.Add($"INV-3 Dom0's table maps frame {frame} twice");
@@ -158,7 +159,10 @@ public static class InvariantChecker
 
     private sealed class LeafCollector
     {
+        public ulong FrameCount;
         public readonly List<(ulong, ulong)> Leaves = new();
+        // Leaves (or their parts) past the frame table: device memory, never expanded.
+        public readonly List<(ulong Guest, ulong Physical, ulong Size, PageAttributes Attributes)> PastFrameTable = new();
     }
 
     private struct CollectingVisitor : ILeafVisitor
@@ -167,17 +171,30 @@ public static class InvariantChecker
 
         public void Visit(ulong virtualAddress, ulong physicalAddress, ulong size, PageAttributes attributes)
         {
-            for (ulong offset = 0; offset < size; offset += Page)
+            ulong offset = 0;
+            for (; offset < size && (physicalAddress + offset) / Page < Collector.FrameCount; offset += Page)
                 Collector.Leaves.Add((virtualAddress + offset, (physicalAddress + offset) / Page));
+            if (offset < size)
+                Collector.PastFrameTable.Add((virtualAddress + offset, physicalAddress + offset, size - offset, attributes));
         }
     }
 
     private static List<(ulong, ulong)> Leaves(PageTable<NptFormat, DomainTableMemory<ArrayPhysicalMemory>> table, ushort domain,
-        Dictionary<ulong, ushort> tableOwner, List<string> violations)
+        Dictionary<ulong, ushort> tableOwner, List<string> violations, ulong frameCount)
     {
         CollectTables(table, table.Root, 4, domain, tableOwner, violations);
-        var visitor = new CollectingVisitor { Collector = new LeafCollector() };
+        var visitor = new CollectingVisitor { Collector = new LeafCollector { FrameCount = frameCount } };
         table.VisitLeaves(ref visitor);
+        foreach (var (guest, physical, _, attributes) in visitor.Collector.PastFrameTable)
+        {
+            // INV-3 for devices past the frame table: Dom0 only, 1:1, never executable.
+            if (domain != KernelCore<ArrayPhysicalMemory>.Dom0)
+                violations.Add($"INV-5 VM {domain} maps {physical:x}, past the frame table");
+            else if (guest != physical)
+                violations.Add($"INV-3 Dom0 address {guest:x} maps device address {physical:x}, not its own address");
+            else if ((attributes & PageAttributes.Executable) != 0)
+                violations.Add($"INV-3 Dom0's device mapping at {guest:x} is executable");
+        }
         return visitor.Collector.Leaves;
     }
 
