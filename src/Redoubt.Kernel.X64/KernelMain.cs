@@ -57,6 +57,12 @@ internal static class KernelMain
             if (!KernelCoreSmoke.Run(boot.Memory, image.End))
                 Fail("core"u8, "kernel core smoke test failed"u8, ReadOnlySpan<byte>.Empty);
         }
+        else if (scenario == Scenario.Dom0)
+        {
+            // Returns only when Dom0 could not be started.
+            Dom0.Dom0Host.Run(boot, image);
+            Fail("dom0"u8, "Dom0 could not be started (see the lines above)"u8, ReadOnlySpan<byte>.Empty);
+        }
         else if (scenario >= Scenario.VmHello)
         {
             GuestLauncher? launcher = GuestHost.Start(boot, image);

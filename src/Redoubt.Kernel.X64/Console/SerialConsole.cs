@@ -3,22 +3,34 @@ using Redoubt.Kernel.Diagnostics;
 
 namespace Redoubt.Kernel.X64.Console;
 
-// The kernel's log sink: COM1. Lines end in CR LF so a raw terminal shows them unbroken.
+// The kernel's log sink: COM1, or COM2 once Dom0 owns COM1 (MoveTo). Lines end in CR LF so a
+// raw terminal shows them unbroken.
 internal struct SerialConsole : ILogSink
 {
     private static bool s_ready;
+    private static ushort s_port = SerialPort.Com1;
+
+    public static ushort Port => s_port;
+
+    // From now on the log goes to this UART.
+    public static void MoveTo(ushort port)
+    {
+        SerialPort.Initialize(port);
+        s_port = port;
+        s_ready = true;
+    }
 
     public static void WriteLine(ReadOnlySpan<byte> line)
     {
         // A failure can be reported before the boot path set the UART up: do it on first use.
         if (!s_ready)
         {
-            SerialPort.Initialize(SerialPort.Com1);
+            SerialPort.Initialize(s_port);
             s_ready = true;
         }
         foreach (byte b in line)
-            SerialPort.Write(SerialPort.Com1, b);
-        SerialPort.Write(SerialPort.Com1, (byte)'\r');
-        SerialPort.Write(SerialPort.Com1, (byte)'\n');
+            SerialPort.Write(s_port, b);
+        SerialPort.Write(s_port, (byte)'\r');
+        SerialPort.Write(s_port, (byte)'\n');
     }
 }

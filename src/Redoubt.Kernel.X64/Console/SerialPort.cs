@@ -3,7 +3,9 @@ namespace Redoubt.Kernel.X64.Console;
 // A 16550 UART driven by port I/O, 115200 baud 8N1, polled (no interrupts).
 internal static class SerialPort
 {
-    public const ushort Com1 = 0x3F8;
+    public const ushort Com1 = 0x3F8, Com2 = 0x2F8;
+    // The eight registers of a UART from its base port.
+    public const ushort PortCount = 8;
 
     private const ushort Data = 0, InterruptEnable = 1, FifoControl = 2, LineControl = 3, ModemControl = 4, LineStatus = 5;
     private const byte TransmitterEmpty = 0x20;

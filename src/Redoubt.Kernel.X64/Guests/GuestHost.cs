@@ -10,9 +10,10 @@ using Redoubt.Kernel.X64.Svm;
 namespace Redoubt.Kernel.X64.Guests;
 
 // Brings up what running VMs takes: the kernel core over all RAM (frame numbers are physical
-// frame numbers), SVM, and the launcher over the guest archive. The archive is the first PVH
-// boot module (QEMU -initrd) or, on the UEFI path under QEMU, the fw_cfg file
-// opt/org.redoubt/guests, which is read into RAM above the image first.
+// frame numbers), SVM, and the launcher over the guest archive. The archive is the boot module
+// (PVH: the first module, QEMU -initrd; UEFI: the ESP file \EFI\redoubt\boot.cpio) or, when
+// there is none, on the UEFI path under QEMU, the fw_cfg file opt/org.redoubt/guests, which is
+// read into RAM above the image first.
 // Safe: the fw_cfg file is read into usable RAM the kernel maps 1:1 and nothing else uses yet.
 internal static unsafe class GuestHost
 {
@@ -33,10 +34,26 @@ internal static unsafe class GuestHost
         AddressRange archive = FindArchive(boot, imageRange);
         if (archive.Length == 0)
         {
-            Log.Error("launch"u8).Text("no guest archive: pass artifacts/image/guests.cpio as -initrd (PVH) or as fw_cfg file opt/org.redoubt/guests (UEFI)"u8).End();
+            Log.Error("launch"u8).Text("no guest archive: pass artifacts/image/guests.cpio as -initrd (PVH) or put it on the ESP as \\EFI\\redoubt\\boot.cpio (UEFI)"u8).End();
             return null;
         }
-        MachineLayout? layout = MachineLayout.Create(boot.Memory, imageRange, archive, PoolFrames);
+        KernelCore<RangePhysicalMemory>? core = CreateCore(boot, imageRange, archive, PoolFrames);
+        if (core is null)
+            return null;
+        Log.Info("launch"u8).Text("guest archive at "u8).Hex(archive.Start).Text(" ("u8).Decimal(archive.Length).Text(" bytes)"u8).End();
+        if (!SvmHost.Initialize(core.Vcpus.Length, Config.MaxVms))
+            return null;
+        GuestLauncher? launcher = GuestLauncher.Create(core, archive);
+        if (launcher is null)
+            Log.Error("launch"u8).Text("no Dom0 memory left for the launcher's scratch pages"u8).End();
+        return launcher;
+    }
+
+    // The kernel core over all RAM, laid out by MachineLayout (the pool clear of the boot
+    // archive); null, logged, when the machine cannot hold it.
+    public static KernelCore<RangePhysicalMemory>? CreateCore(BootInfo boot, AddressRange image, AddressRange archive, ulong poolFrames)
+    {
+        MachineLayout? layout = MachineLayout.Create(boot.Memory, image, archive, poolFrames);
         if (layout is null)
         {
             Log.Error("core"u8).Text("no room for the table pool above the image"u8).End();
@@ -54,16 +71,12 @@ internal static unsafe class GuestHost
             .Text(" Dom0, "u8).Decimal(frames.Count(FrameState.Free)).Text(" free, "u8).Decimal(frames.Count(FrameState.Hypervisor))
             .Text(" hypervisor, "u8).Decimal(frames.Count(FrameState.PageTable)).Text(" page-table, "u8).Decimal(frames.Count(FrameState.Mmio))
             .Text(" no RAM"u8).End();
-        Log.Info("launch"u8).Text("guest archive at "u8).Hex(archive.Start).Text(" ("u8).Decimal(archive.Length).Text(" bytes)"u8).End();
-        if (!SvmHost.Initialize(core.Vcpus.Length, Config.MaxVms))
-            return null;
-        GuestLauncher? launcher = GuestLauncher.Create(core, archive);
-        if (launcher is null)
-            Log.Error("launch"u8).Text("no Dom0 memory left for the launcher's scratch pages"u8).End();
-        return launcher;
+        return core;
     }
 
-    private static AddressRange FindArchive(BootInfo boot, AddressRange image)
+    // The boot archive: the first boot module (PVH -initrd, or the file on the ESP), else on
+    // QEMU the fw_cfg file opt/org.redoubt/guests read into RAM above the image.
+    public static AddressRange FindArchive(BootInfo boot, AddressRange image)
     {
         if (boot.ModuleLength != 0)
             return new AddressRange(boot.ModuleBase, boot.ModuleBase + boot.ModuleLength);

@@ -5,13 +5,14 @@ using Redoubt.Kernel.Paging;
 namespace Redoubt.Kernel.X64.Memory;
 
 // Who owns each physical frame when the kernel core takes over all RAM (frame number =
-// physical address / 4 KiB). The kernel keeps the first MiB (firmware data, real-mode
-// structures) and its image (code, data, stacks, arena, its own table pool); the core's pool of
+// physical address / 4 KiB). The kernel keeps its image (code, data, stacks, arena, its own
+// table pool); usable RAM below 1 MiB is Dom0's like the rest (Linux needs some for its real-mode
+// trampoline; the boot protocol's structures there were copied into BootInfo); the core's pool of
 // table frames is the first run of RAM large enough above the image that touches no boot
 // module; every other whole frame of usable RAM is Dom0's; everything else is no RAM.
 internal readonly struct MachineLayout : IFrameLayout
 {
-    private const ulong FrameSize = 4096, LowMemoryEnd = 0x100000;
+    private const ulong FrameSize = 4096;
 
     private readonly MemoryMap _memory;
     private readonly AddressRange _image, _pool, _module;
@@ -64,7 +65,7 @@ internal readonly struct MachineLayout : IFrameLayout
         ulong address = frame * FrameSize;
         if (!IsUsable(address))
             return FrameState.Mmio;
-        if (address < LowMemoryEnd || _image.Contains(address))
+        if (_image.Contains(address))
             return FrameState.Hypervisor;
         return _pool.Contains(address) ? FrameState.Free : FrameState.Dom0;
     }

@@ -20,6 +20,33 @@ internal static unsafe class TableFramePool
 
     public static ulong Capacity => (PoolEnd() - PoolStart()) / 4096;
 
+    // Frames handed out in address order: consecutive calls are contiguous. The first of count
+    // frames, or 0 when the pool has fewer left.
+    public static ulong AllocateContiguous(int count)
+    {
+        if (s_next == 0)
+            s_next = PoolStart();
+        if (count < 1 || s_next + (ulong)count * 4096 > PoolEnd())
+            return 0;
+        ulong first = Allocate();
+        for (int i = 1; i < count; i++)
+            Allocate();
+        return first;
+    }
+
+    // Writes pattern over every frame not yet handed out (Allocate zeroes a frame before it
+    // hands it out); returns the bytes written.
+    public static ulong FillUnused(System.ReadOnlySpan<byte> pattern)
+    {
+        if (s_next == 0)
+            s_next = PoolStart();
+        ulong bytes = PoolEnd() - s_next;
+        var unused = new System.Span<byte>((void*)s_next, (int)bytes);
+        for (int at = 0; at + pattern.Length <= unused.Length; at += pattern.Length)
+            pattern.CopyTo(unused.Slice(at));
+        return bytes;
+    }
+
     public static ulong Allocate()
     {
         if (s_next == 0)

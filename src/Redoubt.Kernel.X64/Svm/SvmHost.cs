@@ -26,6 +26,9 @@ internal static unsafe class SvmHost
 
     public static uint AsidCount { get; private set; }
 
+    // The guests' CPUID values, filtered once from this CPU's when SVM started.
+    public static CpuidTable Cpuid { get; private set; } = null!;
+
 
     public static SvmVcpu Vcpu(int poolIndex) => s_vcpus![poolIndex];
 
@@ -41,7 +44,7 @@ internal static unsafe class SvmHost
         if ((uint)maxVms >= features.AsidCount)
             return Refuse("more VMs configured than the CPU has ASIDs"u8);
         ulong hostSave = TableFramePool.Allocate();
-        ulong iopm = AllocateContiguous(IopmFrames), msrpm = AllocateContiguous(MsrpmFrames);
+        ulong iopm = TableFramePool.AllocateContiguous(IopmFrames), msrpm = TableFramePool.AllocateContiguous(MsrpmFrames);
         if (hostSave == 0 || iopm == 0 || msrpm == 0)
             return Refuse("no frames left for the host save area or the permission maps"u8);
         CpuidTable cpuid = CpuidTable.Build(new HostCpuid());
@@ -61,6 +64,7 @@ internal static unsafe class SvmHost
         Iopm = iopm;
         Msrpm = msrpm;
         AsidCount = features.AsidCount;
+        Cpuid = cpuid;
         s_vcpus = vcpus;
         Log.Info("svm"u8).Text("SVM revision "u8).Decimal(features.Revision).Text(", "u8).Decimal(features.AsidCount)
             .Text(" ASIDs, XCR0 "u8).Hex(SvmSupport.HostXcr0).Text(", "u8).Decimal((ulong)vcpuCount).Text(" vCPU contexts"u8).End();
@@ -121,17 +125,5 @@ internal static unsafe class SvmHost
     {
         Log.Error("svm"u8).Text(reason).End();
         return false;
-    }
-
-    // TableFramePool hands frames out in address order: consecutive calls are contiguous.
-    private static ulong AllocateContiguous(int frames)
-    {
-        ulong first = TableFramePool.Allocate();
-        for (int i = 1; i < frames; i++)
-        {
-            if (TableFramePool.Allocate() != first + (ulong)i * 4096)
-                return 0;
-        }
-        return first;
     }
 }

@@ -266,19 +266,8 @@ internal static unsafe class VcpuRunner
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void HandleCpuid(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
     {
-        if (!Skip(core, vm, hardware, v, ExitInstruction.Cpuid, out _))
-            return;
-        uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
-        ref readonly CpuidResult kept = ref hardware.Cpuid.Find(leaf, out bool found);
-        if (!found)
-        {
-            AnswerUnkeptCpuid(hardware, v, leaf);
-            return;
-        }
-        *(ulong*)(v + Vmcb.Rax) = kept.Eax;
-        hardware.Switch.Rbx = kept.Ebx;
-        hardware.Switch.Rcx = CpuidPolicy.ReflectGuestEcx(leaf, kept.Ecx, *(ulong*)(v + Vmcb.Cr4));
-        hardware.Switch.Rdx = kept.Edx;
+        if (Skip(core, vm, hardware, v, ExitInstruction.Cpuid, out _))
+            CpuidExit.Answer(hardware, v);
     }
 
     // The usual CPUID exit in one straight line: guest paging off, the code page the last one
@@ -303,20 +292,6 @@ internal static unsafe class VcpuRunner
         hardware.Switch.Rcx = CpuidPolicy.ReflectGuestEcx(leaf, kept.Ecx, *(ulong*)(v + Vmcb.Cr4));
         hardware.Switch.Rdx = kept.Edx;
         return true;
-    }
-
-    // Leaves the table does not keep (subleaf-dependent, past the caps): the host's values
-    // through the filter each time.
-    private static void AnswerUnkeptCpuid(SvmVcpu hardware, byte* v, uint leaf)
-    {
-        CpuidResult host = default;
-        if (CpuidPolicy.UsesHostValues(leaf))
-            Cpu.Cpu.Cpuid(leaf, (uint)hardware.Switch.Rcx, (uint*)&host);   // EAX, EBX, ECX, EDX: CpuidResult's layout
-        CpuidResult guest = CpuidPolicy.ReflectGuest(leaf, CpuidPolicy.Filter(leaf, host), *(ulong*)(v + Vmcb.Cr4));
-        *(ulong*)(v + Vmcb.Rax) = guest.Eax;
-        hardware.Switch.Rbx = guest.Ebx;
-        hardware.Switch.Rcx = guest.Ecx;
-        hardware.Switch.Rdx = guest.Edx;
     }
 
     // The guest's hypercall, through the same decode/validate/perform path as Dom0's, with the

@@ -25,4 +25,5 @@ public enum Scenario
     VmManyExits,
     VmMsr,
     BenchExits,
+    Dom0,
 }

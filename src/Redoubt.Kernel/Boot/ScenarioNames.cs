@@ -13,6 +13,7 @@ public static class ScenarioNames
         Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.KernelCore,
         Scenario.VmHello, Scenario.VmOutsideMemory, Scenario.VmTripleFault, Scenario.VmSecret, Scenario.VmVector, Scenario.VmSpin,
         Scenario.VmGarbageHypercall, Scenario.VmManyExits, Scenario.VmMsr, Scenario.BenchExits,
+        Scenario.Dom0,
     ];
 
     public static ReadOnlySpan<Scenario> All => s_all;
@@ -40,6 +41,7 @@ public static class ScenarioNames
         Scenario.VmManyExits => "vm-many-exits"u8,
         Scenario.VmMsr => "vm-msr"u8,
         Scenario.BenchExits => "bench-exits"u8,
+        Scenario.Dom0 => "dom0"u8,
         _ => "unknown"u8,
     };
 

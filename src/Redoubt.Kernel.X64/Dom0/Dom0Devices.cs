@@ -1,0 +1,52 @@
+using Redoubt.Kernel.Hypercalls;
+using Redoubt.Kernel.Memory;
+using Redoubt.Kernel.Paging;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Memory;
+
+namespace Redoubt.Kernel.X64.Dom0;
+
+// The platform's device and firmware ranges Dom0 owns, mapped 1:1 in its nested table: every
+// run of no-RAM frames inside the frame table (holes, firmware, PCI windows, the local APIC and
+// I/O APIC pages) and everything from the end of RAM up to the CPU's physical address width,
+// except what Redoubt keeps: the TPM's register window (TCG PC Client: FED4_0000h, five 4 KiB
+// localities), so that Dom0 neither finds nor drives the TPM.
+internal static class Dom0Devices
+{
+    private const ulong Page = 4096, TpmBase = 0xFED4_0000, TpmEnd = 0xFED4_5000;
+
+    public static bool Map(KernelCore<RangePhysicalMemory> core, ulong physicalAddressLimit)
+    {
+        FrameTable frames = core.Machine.Frames;
+        ulong tableEnd = frames.FrameCount * Page;
+        for (ulong frame = 0; frame < frames.FrameCount;)
+        {
+            if (frames.State(frame) != FrameState.Mmio)
+            {
+                frame++;
+                continue;
+            }
+            ulong run = frame;
+            while (run < frames.FrameCount && frames.State(run) == FrameState.Mmio)
+                run++;
+            if (!MapExceptKept(core, frame * Page, run * Page))
+                return false;
+            frame = run;
+        }
+        return tableEnd >= physicalAddressLimit || MapExceptKept(core, tableEnd, physicalAddressLimit);
+    }
+
+    private static bool MapExceptKept(KernelCore<RangePhysicalMemory> core, ulong start, ulong end)
+    {
+        if (start < TpmEnd && end > TpmBase)
+            return MapExceptKept(core, start, TpmBase) && MapExceptKept(core, TpmEnd, end);
+        if (start >= end)
+            return true;
+        Dom0DeviceStatus status = core.MapDom0Device(start, end);
+        if (status == Dom0DeviceStatus.Success)
+            return true;
+        Log.Error("dom0"u8).Text("cannot map device range "u8).Hex(start).Text("-"u8).Hex(end - 1).Text(" for Dom0, status "u8)
+            .Decimal((ulong)status).End();
+        return false;
+    }
+}

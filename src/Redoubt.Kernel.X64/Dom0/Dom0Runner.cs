@@ -1,0 +1,186 @@
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Redoubt.Abi;
+using Redoubt.Kernel.Hypercalls;
+using Redoubt.Kernel.Virtualization;
+using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Memory;
+using Redoubt.Kernel.X64.Svm;
+
+namespace Redoubt.Kernel.X64.Dom0;
+
+// Runs Dom0 on this CPU for good. Every exit is one of the few intercepts (docs/dom0.md):
+// - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf);
+// - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
+// - VMMCALL: the kernel core's hypercalls with Dom0 as caller;
+// - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged);
+// - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
+//   refused with #GP(0) in Dom0, logged, and Dom0 goes on (Linux recovers from #GP where it
+//   expects faults, as in /dev/mem's reads; elsewhere it oopses in its own memory);
+// - SHUTDOWN (Dom0 triple-faulted): logged, and the machine is reset;
+// - SVM's own instructions: #UD, as on a CPU without SVM.
+// Safe: v is Dom0's own VMCB; Dom0's code is read only from frames Dom0 owns (Dom0MemoryReader).
+internal static unsafe class Dom0Runner
+{
+    private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
+    private const ulong EferLongModeActive = 1UL << 10, IoioIn = 1;
+    // Refusals logged one by one before the log thins out to every RefusalLogInterval-th.
+    private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
+    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+
+    private static ulong s_refusedAccesses, s_refusedPorts;
+
+    public static void Run(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0)
+    {
+        byte* v = (byte*)dom0.Vmcb;
+        while (true)
+        {
+            if (core.TlbFlushes != dom0.FlushesSeen)
+            {
+                *(v + Vmcb.TlbControl) = 1;
+                dom0.FlushesSeen = core.TlbFlushes;
+            }
+            fixed (SvmWorldSwitch* state = &dom0.Switch)
+                SvmRun(dom0.Vmcb, SvmHost.HostSaveArea, state);
+            dom0.Exits++;
+            *(v + Vmcb.TlbControl) = 0;
+            ulong interrupted = *(ulong*)(v + Vmcb.ExitInterruptInfo);
+            *(ulong*)(v + Vmcb.EventInjection) = (interrupted & Vmcb.EventValid) != 0 ? interrupted : 0;
+
+            ulong exit = *(ulong*)(v + Vmcb.ExitCode);
+            ulong info1 = *(ulong*)(v + Vmcb.ExitInfo1), info2 = *(ulong*)(v + Vmcb.ExitInfo2);
+            switch (exit)
+            {
+                case Vmcb.ExitCpuid:
+                    if (Skip(core, dom0, v, ExitInstruction.Cpuid))
+                        CpuidExit.Answer(dom0, v);
+                    break;
+                case Vmcb.ExitMsr:
+                    HandleMsr(core, dom0, v, info1 == 1);
+                    break;
+                case Vmcb.ExitVmmcall:
+                    HandleHypercall(core, dom0, v);
+                    break;
+                case Vmcb.ExitIoio:
+                    RefusePort(dom0, v, info1, info2);
+                    break;
+                case Vmcb.ExitNestedPageFault:
+                    RefuseAccess(v, info1, info2);
+                    break;
+                case Vmcb.ExitShutdown:
+                    Log.Error("dom0"u8).Text("Dom0 shut down (triple fault) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
+                        .Text(" after "u8).Decimal(dom0.Exits).Text(" exits: resetting the machine"u8).End();
+                    PlatformReset.Reset();
+                    break;
+                case Vmcb.ExitVmrun or Vmcb.ExitVmload or Vmcb.ExitVmsave or Vmcb.ExitStgi or Vmcb.ExitClgi or Vmcb.ExitSkinit or Vmcb.ExitInvlpga:
+                    Inject(v, VectorInvalidOpcode, hasErrorCode: false);
+                    break;
+                default:
+                    Log.Error("dom0"u8).Text("unexpected exit "u8).Hex(exit).Text(", info1 "u8).Hex(info1).Text(", info2 "u8).Hex(info2)
+                        .Text(", rip "u8).Hex(*(ulong*)(v + Vmcb.Rip)).Text(": resetting the machine"u8).End();
+                    PlatformReset.Reset();
+                    break;
+            }
+        }
+    }
+
+    private static void HandleMsr(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, bool write)
+    {
+        ulong rip = *(ulong*)(v + Vmcb.Rip);
+        if (!Skip(core, dom0, v, write ? ExitInstruction.Wrmsr : ExitInstruction.Rdmsr))
+            return;
+        uint msr = (uint)dom0.Switch.Rcx;
+        ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (dom0.Switch.Rdx << 32);
+        if (!MsrEmulation.Apply(v, msr, write, ref value))
+        {
+            Log.Warn("dom0"u8).Text(write ? "Dom0 wrote MSR "u8 : "Dom0 read MSR "u8).Hex(msr).Text(" at rip "u8).Hex(rip)
+                .Text(": kept by Redoubt (#GP)"u8).End();
+            *(ulong*)(v + Vmcb.Rip) = rip;
+            Inject(v, VectorGeneralProtection, hasErrorCode: true);
+            return;
+        }
+        if (!write)
+        {
+            *(ulong*)(v + Vmcb.Rax) = value & 0xFFFF_FFFF;
+            dom0.Switch.Rdx = value >> 32;
+        }
+    }
+
+    // Out: RAX = status, RDI/RSI/RDX = results; every other register kept.
+    private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v)
+    {
+        if (!Skip(core, dom0, v, ExitInstruction.Vmmcall))
+            return;
+        var registers = new HypercallRegisters
+        {
+            Number = *(ulong*)(v + Vmcb.Rax),
+            Arg0 = dom0.Switch.Rdi,
+            Arg1 = dom0.Switch.Rsi,
+            Arg2 = dom0.Switch.Rdx,
+            Arg3 = dom0.Switch.R10,
+            Arg4 = dom0.Switch.R8,
+            Arg5 = dom0.Switch.R9,
+        };
+        HypercallResult result = HypercallEntry.Dispatch(core, KernelCore<RangePhysicalMemory>.Dom0, registers);
+        *(ulong*)(v + Vmcb.Rax) = (ulong)result.Status;
+        dom0.Switch.Rdi = result.Result0;
+        dom0.Switch.Rsi = result.Result1;
+        dom0.Switch.Rdx = result.Result2;
+    }
+
+    // A port Redoubt keeps: INs read all ones (no device), OUTs are dropped; EXITINFO2 is the
+    // next RIP for every form, the string ones included (they are skipped whole).
+    private static void RefusePort(SvmVcpu dom0, byte* v, ulong info1, ulong info2)
+    {
+        ushort port = (ushort)(info1 >> 16);
+        if ((info1 & IoioIn) != 0)
+        {
+            uint size = (uint)(info1 >> 4) & 7;
+            ulong* rax = (ulong*)(v + Vmcb.Rax);
+            *rax = size == 4 ? 0xFFFF_FFFF : *rax | (size == 2 ? 0xFFFFUL : 0xFFUL);
+        }
+        *(ulong*)(v + Vmcb.Rip) = info2;
+        s_refusedPorts++;
+        if (s_refusedPorts <= RefusalsLoggedInFull || s_refusedPorts % RefusalLogInterval == 0)
+            Log.Warn("dom0"u8).Text("refused port "u8).Text((info1 & IoioIn) != 0 ? "read"u8 : "write"u8).Text(" of "u8).Hex(port)
+                .Text(" (kept by Redoubt), "u8).Decimal(s_refusedPorts).Text(" so far"u8).End();
+    }
+
+    // Dom0 touched a guest-physical address its nested table does not map: memory Redoubt or a
+    // VM keeps, or an address with no device. Nothing is read or written there.
+    private static void RefuseAccess(byte* v, ulong info1, ulong info2)
+    {
+        s_refusedAccesses++;
+        if (s_refusedAccesses <= RefusalsLoggedInFull || s_refusedAccesses % RefusalLogInterval == 0)
+            Log.Warn("dom0"u8).Text("refused "u8).Text((info1 & 2) != 0 ? "write"u8 : (info1 & 16) != 0 ? "fetch"u8 : "read"u8)
+                .Text(" of physical "u8).Hex(info2).Text(" (not Dom0's) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
+                .Text(": #GP in Dom0, "u8).Decimal(s_refusedAccesses).Text(" refused so far"u8).End();
+        Inject(v, VectorGeneralProtection, hasErrorCode: true);
+    }
+
+    // Moves RIP past the exiting instruction, decoded from Dom0's own code; #UD (false) when
+    // the bytes there are not that instruction.
+    private static bool Skip(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, ExitInstruction instruction)
+    {
+        bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
+        ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
+        Span<byte> code = new Span<byte>(dom0.CodeScratch);
+        int fetched = GuestPageWalk.Fetch(new Dom0MemoryReader(core), *(ulong*)(v + Vmcb.Cr0), *(ulong*)(v + Vmcb.Cr3),
+            *(ulong*)(v + Vmcb.Cr4), *(ulong*)(v + Vmcb.Efer), linear, code);
+        int length = InstructionLength.Of(code.Slice(0, fetched), instruction, longMode);
+        if (length == 0)
+        {
+            Inject(v, VectorInvalidOpcode, hasErrorCode: false);
+            return false;
+        }
+        *(ulong*)(v + Vmcb.Rip) += (ulong)length;
+        return true;
+    }
+
+    // Error code 0 where the exception has one.
+    private static void Inject(byte* v, byte vector, bool hasErrorCode) =>
+        *(ulong*)(v + Vmcb.EventInjection) = vector | Vmcb.EventException | Vmcb.EventValid | (hasErrorCode ? Vmcb.EventErrorCodeValid : 0);
+}
