@@ -27,6 +27,7 @@ internal static class KernelMain
         if (boot.CommandLineTruncated)
             Log.Warn("boot"u8).Text("command line longer than "u8).Decimal(BootInfo.CommandLineCapacity).Text(" bytes: truncated"u8).End();
         Log.Info("boot"u8).Text("image "u8).Hex(image.Start).Text("-"u8).Hex(image.End - 1).Text(", ACPI RSDP at "u8).Hex(boot.RsdpAddress).End();
+        BootModuleLog.Print(boot);
         PrintMemoryMap(boot.Memory);
         if (image.Overflowed)
             Fail("boot"u8, "image has more sections than the kernel maps: "u8, ImageLayout.MaxSections);

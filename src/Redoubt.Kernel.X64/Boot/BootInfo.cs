@@ -20,10 +20,21 @@ internal sealed class BootInfo
 
     public ulong RsdpAddress { get; set; }
 
-    // The first boot module (PVH: QEMU's -initrd): the guest-image archive. 0/0 when none.
+    // The boot module, the boot archive (newc cpio): PVH's first module (QEMU's -initrd) or, on
+    // UEFI, the ESP file \EFI\redoubt\boot.cpio. 0/0 when none.
     public ulong ModuleBase { get; set; }
 
     public ulong ModuleLength { get; set; }
+
+    public BootModuleSource ModuleSource { get; set; }
+
+    // UEFI: why the ESP file was not read (None when it was, or is absent), with the failing
+    // call's EFI status and the file's size when known. KernelMain logs it (BootModuleLog).
+    public EspReadStep EspFailedStep { get; set; }
+
+    public ulong EspStatus { get; set; }
+
+    public ulong EspFileSize { get; set; }
 
     // Boot-protocol problems worth a warning (e.g. a truncated command line).
     public bool CommandLineTruncated { get; private set; }

@@ -24,6 +24,7 @@ internal static unsafe class PvhBoot
             ulong* module = (ulong*)startInfo->ModuleListAddress;
             info.ModuleBase = module[0];
             info.ModuleLength = module[1];
+            info.ModuleSource = module[1] != 0 ? BootModuleSource.PvhModule : BootModuleSource.None;
         }
         byte* commandLine = (byte*)startInfo->CommandLineAddress;
         if (commandLine != null)

@@ -2,9 +2,9 @@ using Redoubt.Kernel.Boot;
 
 namespace Redoubt.Kernel.X64.Boot;
 
-// The UEFI hand-off: read the memory map, find the ACPI RSDP, leave boot services. Only boot
-// services Redoubt needs are called; after ExitBootServices the firmware owns nothing but its
-// runtime regions, which the kernel never maps.
+// The UEFI hand-off: read the boot archive from the ESP (EspFile), read the memory map, find the
+// ACPI RSDP, leave boot services. Only boot services Redoubt needs are called; after
+// ExitBootServices the firmware owns nothing but its runtime regions, which the kernel never maps.
 // Safe: the system table and boot-services pointers come from the firmware's entry arguments;
 // descriptors are read within the size GetMemoryMap reported, in a buffer Redoubt owns.
 internal static unsafe class UefiBoot
@@ -24,6 +24,8 @@ internal static unsafe class UefiBoot
         BootInfo info = new BootInfo(BootPath.Uefi);
         info.RsdpAddress = FindRsdp(systemTable);
         byte* bootServices = *(byte**)(systemTable + SystemTableBootServices);
+        // First: its page allocation changes the memory map read below.
+        EspFile.Read(imageHandle, bootServices, info);
         var getMemoryMap = (delegate* unmanaged<ulong*, byte*, ulong*, ulong*, uint*, ulong>)*(nint*)(bootServices + BootServicesGetMemoryMap);
         var exitBootServices = (delegate* unmanaged<nint, ulong, ulong>)*(nint*)(bootServices + BootServicesExitBootServices);
 
