@@ -38,17 +38,24 @@ public static class QemuCommandLine
     ];
 
     /// <summary>UEFI: OVMF (read-only code, a writable copy of the variable store) boots
-    /// EFI/BOOT/BOOTX64.EFI from a FAT view of <paramref name="espDir"/>; the command line
-    /// travels in the fw_cfg file opt/org.redoubt/cmdline, the guest archive in
-    /// opt/org.redoubt/guests.</summary>
-    public static IEnumerable<string> Uefi(string vars, string espDir, string guests, string cmdline) =>
-    [
-        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Escape(OvmfCode),
-        "-drive", "if=pflash,format=raw,unit=1,file=" + Escape(vars),
-        "-drive", "format=raw,file=fat:rw:" + Escape(espDir),
-        "-fw_cfg", "name=opt/org.redoubt/cmdline,string=" + cmdline,
-        "-fw_cfg", "name=opt/org.redoubt/guests,file=" + Escape(guests),
-    ];
+    /// EFI/BOOT/BOOTX64.EFI from a FAT view of <paramref name="espDir"/>, where the kernel also
+    /// finds its boot archive (EFI/redoubt/boot.cpio); the command line travels in the fw_cfg
+    /// file opt/org.redoubt/cmdline. <paramref name="fwCfgArchive"/>, when given, is passed as
+    /// the fw_cfg file opt/org.redoubt/guests, which the kernel reads only when the ESP has no
+    /// archive.</summary>
+    public static IEnumerable<string> Uefi(string vars, string espDir, string cmdline, string? fwCfgArchive = null)
+    {
+        List<string> options =
+        [
+            "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Escape(OvmfCode),
+            "-drive", "if=pflash,format=raw,unit=1,file=" + Escape(vars),
+            "-drive", "format=raw,file=fat:rw:" + Escape(espDir),
+            "-fw_cfg", "name=opt/org.redoubt/cmdline,string=" + cmdline,
+        ];
+        if (fwCfgArchive is not null)
+            options.AddRange(["-fw_cfg", "name=opt/org.redoubt/guests,file=" + Escape(fwCfgArchive)]);
+        return options;
+    }
 
     /// <summary>QEMU option values are comma-separated: a literal comma is written twice.</summary>
     private static string Escape(string value) => value.Replace(",", ",,", System.StringComparison.Ordinal);

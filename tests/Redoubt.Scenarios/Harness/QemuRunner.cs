@@ -26,16 +26,29 @@ public sealed class QemuRunner(string elfImage, string efiImage)
 
     private static readonly SemaphoreSlim Slots = new(Math.Clamp(Environment.ProcessorCount, 1, 2));
 
-    /// <summary>Boots the image for <paramref name="path"/> with a kernel command line.</summary>
-    public Task<QemuResult> BootAsync(BootPath path, string cmdline)
+    /// <summary>The ESP path of the boot archive the UEFI image reads, relative to the ESP.</summary>
+    public static readonly string EspArchivePath = Path.Combine("EFI", "redoubt", "boot.cpio");
+
+    /// <summary>Boots the image for <paramref name="path"/> with a kernel command line; a UEFI
+    /// boot finds its boot archive where <paramref name="archive"/> says.</summary>
+    public Task<QemuResult> BootAsync(BootPath path, string cmdline, UefiArchive archive = UefiArchive.Esp)
     {
-        string label = $"{BootPathNames.Of(path)}, command line \"{cmdline}\"";
+        string label = $"{BootPathNames.Of(path)}, command line \"{cmdline}\""
+            + (path == BootPath.Uefi && archive == UefiArchive.FirmwareConfig ? ", guest archive in fw_cfg only" : "");
         return path switch
         {
             BootPath.Pvh => RunAsync(label, _ => QemuCommandLine.Pvh(elfImage, GuestArchive, cmdline), PvhTimeout),
-            BootPath.Uefi => RunAsync(label, dir => PrepareUefi(dir, cmdline), UefiTimeout),
+            BootPath.Uefi => RunAsync(label, dir => PrepareUefi(dir, cmdline, archive), UefiTimeout),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, null),
         };
+    }
+
+    /// <summary>The boot archive a UEFI boot finds on the ESP: artifacts/image/dom0.cpio once
+    /// it is built, else guests.cpio (what ./redoubt run --uefi puts there too).</summary>
+    public static string EspArchiveSource(string imageDir)
+    {
+        string dom0 = Path.Combine(imageDir, "dom0.cpio");
+        return File.Exists(dom0) ? dom0 : Path.Combine(imageDir, "guests.cpio");
     }
 
     /// <summary>Runs QEMU on the standard machine plus <paramref name="bootOptions"/>, which may
@@ -118,7 +131,7 @@ public sealed class QemuRunner(string elfImage, string efiImage)
         return start;
     }
 
-    private IEnumerable<string> PrepareUefi(TempDirectory dir, string cmdline)
+    private IEnumerable<string> PrepareUefi(TempDirectory dir, string cmdline, UefiArchive archive)
     {
         RequireFile("OVMF firmware", QemuCommandLine.OvmfCode);
         RequireFile("OVMF variable store", QemuCommandLine.OvmfVars);
@@ -128,7 +141,12 @@ public sealed class QemuRunner(string elfImage, string efiImage)
         string bootDir = Path.Combine(esp, "EFI", "BOOT");
         Directory.CreateDirectory(bootDir);
         File.Copy(efiImage, Path.Combine(bootDir, "BOOTX64.EFI"));
-        return QemuCommandLine.Uefi(vars, esp, GuestArchive, cmdline);
+        if (archive == UefiArchive.FirmwareConfig)
+            return QemuCommandLine.Uefi(vars, esp, cmdline, fwCfgArchive: GuestArchive);
+        string espArchive = Path.Combine(esp, EspArchivePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(espArchive)!);
+        File.Copy(EspArchiveSource(Path.GetDirectoryName(elfImage)!), espArchive);
+        return QemuCommandLine.Uefi(vars, esp, cmdline);
     }
 
     /// <summary>artifacts/image/guests.cpio, built with the images: every boot gets it.</summary>

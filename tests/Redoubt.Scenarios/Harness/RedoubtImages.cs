@@ -11,7 +11,7 @@ namespace Redoubt.Scenarios.Harness;
 public sealed class RedoubtImages : IAsyncLifetime
 {
     private static readonly Lazy<Task<ImageBuild>> Build = new(() => ImageBuild.RunAsync(RepoRoot.Path));
-    private static readonly ConcurrentDictionary<(BootPath, string), Lazy<Task<QemuResult>>> Runs = new();
+    private static readonly ConcurrentDictionary<(BootPath, string, UefiArchive), Lazy<Task<QemuResult>>> Runs = new();
 
     public Task InitializeAsync() => Build.Value;
 
@@ -21,14 +21,22 @@ public sealed class RedoubtImages : IAsyncLifetime
     public Task<QemuResult> BootAsync(BootPath path, string scenario) =>
         BootWithCommandLineAsync(path, "redoubt.scenario=" + scenario);
 
+    /// <summary>The result of booting <paramref name="scenario"/> on the UEFI path with no boot
+    /// archive on the ESP and the guest archive only in fw_cfg (the kernel's fallback).</summary>
+    public Task<QemuResult> BootUefiWithFwCfgArchiveAsync(string scenario) =>
+        BootWithCommandLineAsync(BootPath.Uefi, "redoubt.scenario=" + scenario, UefiArchive.FirmwareConfig);
+
+    /// <summary>artifacts/image, where the images and archives are.</summary>
+    public static string ImageDirectory => System.IO.Path.Combine(RepoRoot.Path, "artifacts", "image");
+
     /// <summary>The result of booting with a kernel command line; QEMU runs at most once per
-    /// (boot path, command line) in a test run.</summary>
-    public async Task<QemuResult> BootWithCommandLineAsync(BootPath path, string cmdline)
+    /// (boot path, command line, UEFI archive place) in a test run.</summary>
+    public async Task<QemuResult> BootWithCommandLineAsync(BootPath path, string cmdline, UefiArchive archive = UefiArchive.Esp)
     {
         ImageBuild build = await Build.Value;
         if (build.Failure is not null)
             throw new InvalidOperationException("The kernel images did not build, so no scenario can run.\n" + build.Failure);
         var runner = new QemuRunner(build.ElfImage, build.EfiImage);
-        return await Runs.GetOrAdd((path, cmdline), key => new Lazy<Task<QemuResult>>(() => runner.BootAsync(key.Item1, key.Item2))).Value;
+        return await Runs.GetOrAdd((path, cmdline, archive), key => new Lazy<Task<QemuResult>>(() => runner.BootAsync(key.Item1, key.Item2, key.Item3))).Value;
     }
 }

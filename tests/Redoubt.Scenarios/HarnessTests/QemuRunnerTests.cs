@@ -35,6 +35,17 @@ public sealed class QemuRunnerTests
         Assert.Contains("no-such-option", run.Describe(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_esp_gets_dom0_cpio_once_built_else_guests_cpio()
+    {
+        using var dir = new TempDirectory("redoubt-images-");
+        File.WriteAllText(dir.File("guests.cpio"), "");
+        Assert.Equal(dir.File("guests.cpio"), QemuRunner.EspArchiveSource(dir.Path));
+
+        File.WriteAllText(dir.File("dom0.cpio"), "");
+        Assert.Equal(dir.File("dom0.cpio"), QemuRunner.EspArchiveSource(dir.Path));
+    }
+
     /// <summary>Processes whose command line contains <paramref name="text"/> (Linux /proc).</summary>
     private static string[] ProcessesMentioning(string text) =>
         Directory.EnumerateDirectories("/proc")

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -44,6 +45,7 @@ public sealed class BootScenarioTests(RedoubtImages images)
             ("boot", @"^Redoubt \d+\.\d+\.\d+ \(boot path: ", "the banner"),
             ("boot", "^command line: \"redoubt\\.scenario=boot\"$", "the command line"),
             ("boot", $"^image {Hex}-{Hex}, ACPI RSDP at {Hex}$", "the image range and ACPI RSDP"),
+            ("boot", "^boot archive: ", "where the boot archive came from"),
             ("memory", $"^{Hex}-{Hex} ", "the first memory region"),
             ("memory", @"^\d+ regions, \d+ MiB usable$", "the memory summary"),
             ("paging", @"^kernel address space active \(", "the address space switch"),
@@ -58,6 +60,35 @@ public sealed class BootScenarioTests(RedoubtImages images)
             ScenarioAssert.True(run, previous is null || line.LineNumber > previous.LineNumber,
                 $"{what} (`{line}`) after `{previous}`, as docs/console-protocol.md orders a boot.");
             previous = line;
+        }
+    }
+
+    [Theory]
+    [InlineData(BootPath.Pvh)]
+    [InlineData(BootPath.Uefi)]
+    public async Task Boot_names_where_the_boot_archive_came_from(BootPath path)
+    {
+        QemuResult run = await images.BootAsync(path, "boot");
+        // PVH: QEMU's -initrd; UEFI: the file the harness put on the ESP, read by the kernel
+        // through the firmware's file system before it left boot services.
+        string archive = path == BootPath.Pvh
+            ? Path.Combine(RedoubtImages.ImageDirectory, "guests.cpio")
+            : QemuRunner.EspArchiveSource(RedoubtImages.ImageDirectory);
+        string source = path == BootPath.Pvh ? "PVH module" : Regex.Escape(@"\EFI\redoubt\boot.cpio on the ESP");
+
+        Match line = ScenarioAssert.Line(run, "INFO", "boot", $@"^boot archive: {source} at (?<base>{Hex}) \((?<bytes>\d+) bytes\)$",
+            "where the boot archive came from");
+        ulong start = ScenarioAssert.ParseHex(line.Groups["base"].Value);
+        long bytes = long.Parse(line.Groups["bytes"].Value, CultureInfo.InvariantCulture);
+        ScenarioAssert.True(run, bytes == new FileInfo(archive).Length,
+            $"the archive's {new FileInfo(archive).Length} bytes ({archive}), but the kernel says {bytes}.");
+        ScenarioAssert.True(run, start != 0 && (start & 0xfff) == 0, $"a page-aligned, non-zero archive address, but it is {line.Groups["base"].Value}.");
+        if (path == BootPath.Uefi)
+        {
+            // EfiLoaderData: the kernel keeps it (mapped for itself, never Dom0's or the table pool's).
+            ulong end = start + (ulong)bytes - 1;
+            ScenarioAssert.True(run, MemoryRegion.All(run.Log).Any(r => r.Type == "loader" && r.Start <= start && end <= r.End),
+                $"the archive {line.Groups["base"].Value}+{bytes} inside a `loader` memory region.");
         }
     }
 

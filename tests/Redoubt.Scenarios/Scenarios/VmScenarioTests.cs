@@ -40,6 +40,16 @@ public sealed class VmScenarioTests(RedoubtImages images)
     }
 
     [Fact]
+    public async Task Without_an_archive_on_the_esp_a_uefi_boot_reads_the_guests_from_fw_cfg()
+    {
+        QemuResult run = await images.BootUefiWithFwCfgArchiveAsync("vm-hello");
+        ScenarioAssert.Line(run, "INFO", "boot", @"^boot archive: none \(no \\EFI\\redoubt\\boot\.cpio on the ESP\)$", "no archive on the ESP, not an error");
+        ScenarioAssert.Line(run, "INFO", "launch", "^guest archive at 0x[0-9a-f]{16} \\(\\d+ bytes\\)$", "the fw_cfg archive read into RAM");
+        ScenarioAssert.Line(run, "INFO", "guest", "^vm 1: done, status 0x0{16} \\(passed\\)$", "the guest's own checks passing");
+        AssertPassed(run);
+    }
+
+    [Fact]
     public async Task A_triple_faulting_guest_dies_alone()
     {
         QemuResult run = await images.BootAsync(BootPath.Pvh, "vm-triple-fault");
