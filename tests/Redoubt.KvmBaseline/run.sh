@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The KVM baseline of `redoubt bench exits` (issue 4, item 6), in one command:
 #   1. fetch Debian 12's current kernel (.deb via apt-get download, unpacked with dpkg -x into
-#      artifacts/kvm-baseline/ -- never installed) and busybox-static (installed if missing);
+#      artifacts/kvm-baseline/ -- never installed; tools/debian-kernel.sh, shared with Dom0's
+#      build) and busybox-static (installed if missing);
 #   2. publish the /dev/kvm client (NativeAOT, one static binary);
 #   3. build an initramfs: busybox, kvm_amd and its dependencies from that .deb, the client,
 #      and an /init that loads the modules, runs the client and powers off;
@@ -35,6 +36,8 @@ QEMU_CPU="EPYC,+svm,+npt"
 
 log() { echo "kvm-baseline: [$(( ($(date +%s%N) - START_NS) / 1000000 )) ms] $*" >&2; }
 die() { echo "kvm-baseline: ERROR: $*" >&2; exit 1; }
+# shellcheck source=../../tools/debian-kernel.sh
+source "$ROOT/tools/debian-kernel.sh"
 
 [[ $ITERATIONS =~ ^[0-9]+$ && $ITERATIONS -ge 1 ]] || die "KVMB_ITERATIONS must be a positive integer"
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "KVMB_WARMUP must be a non-negative integer"
@@ -55,19 +58,10 @@ need apt-get "apt is needed to fetch the kernel"
 need gzip "apt-get install -y gzip"
 need timeout "coreutils' timeout is needed"
 
-apt_updated=0
-apt_update_once() {
-    if [[ $apt_updated == 0 ]]; then
-        log "apt-get update"
-        apt-get update -qq >"$OUT/apt-update.log" 2>&1 || log "apt-get update failed (see $OUT/apt-update.log); trying with the lists there are"
-        apt_updated=1
-    fi
-}
-
 if ! dpkg -s busybox-static >/dev/null 2>&1; then
     log "installing busybox-static"
     if ! apt-get install -y -qq busybox-static >"$OUT/apt-busybox.log" 2>&1; then
-        apt_update_once
+        debian_apt_update_once "$OUT"
         apt-get install -y -qq busybox-static >"$OUT/apt-busybox.log" 2>&1 \
             || die "apt-get install busybox-static failed; see $OUT/apt-busybox.log"
     fi
@@ -77,65 +71,12 @@ BUSYBOX=/bin/busybox
 "$BUSYBOX" cpio --help 2>&1 | grep -q -- '-o' || die "$BUSYBOX cannot create cpio archives"
 
 # ---- kernel -----------------------------------------------------------------------------------
-current_kernel_package() {
-    apt-cache depends linux-image-amd64 2>/dev/null \
-        | awk '$1 == "Depends:" && $2 ~ /^linux-image-6\.1\.0-[0-9]+-amd64$/ { print $2; exit }'
-}
-
-PKG=${KVMB_KERNEL_PKG:-}
-if [[ -z $PKG ]]; then
-    PKG=$(current_kernel_package || true)
-    if [[ -z $PKG ]]; then
-        apt_update_once
-        PKG=$(current_kernel_package || true)
-    fi
-fi
-if [[ -z $PKG ]]; then
-    # No package lists: fall back to a kernel unpacked by an earlier run, if any.
-    PKG=$(ls -1 "$OUT/kernel" 2>/dev/null | grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' | sort -V | tail -n 1 || true)
-    [[ -n $PKG ]] || die "cannot find the current Debian kernel package (apt-cache depends linux-image-amd64 gives no linux-image-6.1.0-*-amd64), and no earlier download in $OUT/kernel"
-    log "apt does not name the current kernel; using the earlier download $PKG"
-fi
-[[ $PKG =~ ^linux-image-(6\.1\.0-[0-9]+-amd64)$ ]] || die "not a Debian 12 amd64 kernel package: $PKG"
-KVER=${BASH_REMATCH[1]}
-
-KDIR=$OUT/kernel/$PKG
-DEBDIR=$OUT/debs
-mkdir -p "$DEBDIR"
-if [[ ! -f $KDIR/.unpacked ]]; then
-    deb=$(ls -1 "$DEBDIR/${PKG}"_*_amd64.deb 2>/dev/null | sort -V | tail -n 1 || true)
-    if [[ -n $deb ]] && ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
-        log "discarding a damaged download: $deb"
-        rm -f "$deb"
-        deb=""
-    fi
-    if [[ -z $deb ]]; then
-        log "downloading $PKG (about 70 MB)"
-        tmp=$(mktemp -d "$DEBDIR/download.XXXXXX")
-        chmod 0777 "$tmp" # lets apt's _apt user write there (no "unsandboxed" warning)
-        if ! (cd "$tmp" && apt-get download "$PKG") >"$OUT/apt-download.log" 2>&1; then
-            apt_update_once
-            (cd "$tmp" && apt-get download "$PKG") >"$OUT/apt-download.log" 2>&1 || {
-                rm -rf "$tmp"
-                die "apt-get download $PKG failed: $(grep -E '^(E|Err):' "$OUT/apt-download.log" | tail -n 1) (full log: $OUT/apt-download.log)"
-            }
-        fi
-        deb=$(ls -1 "$tmp"/*.deb 2>/dev/null | head -n 1 || true)
-        [[ -n $deb ]] && dpkg-deb --info "$deb" >/dev/null 2>&1 || { rm -rf "$tmp"; die "apt-get download $PKG produced no valid .deb"; }
-        mv "$deb" "$DEBDIR/"
-        deb=$DEBDIR/$(basename "$deb")
-        rm -rf "$tmp"
-    fi
-    log "unpacking $(basename "$deb")"
-    rm -rf "$KDIR"
-    mkdir -p "$KDIR"
-    dpkg-deb -x "$deb" "$KDIR" || die "dpkg -x $deb failed"
-    touch "$KDIR/.unpacked"
-fi
-VMLINUZ=$KDIR/boot/vmlinuz-$KVER
-MODDIR=$KDIR/lib/modules/$KVER
-[[ -f $VMLINUZ ]] || die "$VMLINUZ missing from the unpacked package"
-[[ -d $MODDIR ]] || die "$MODDIR missing from the unpacked package"
+# Downloaded and unpacked once into $OUT/debs and $OUT/kernel (tools/debian-kernel.sh).
+debian_kernel_fetch "$OUT" "${KVMB_KERNEL_PKG:-}"
+PKG=$DEBIAN_KERNEL_PKG
+KVER=$DEBIAN_KVER
+VMLINUZ=$DEBIAN_VMLINUZ
+MODDIR=$DEBIAN_MODDIR
 
 # ---- client -----------------------------------------------------------------------------------
 CLIENT_DIR=$OUT/client
@@ -148,44 +89,9 @@ CLIENT=$CLIENT_DIR/Redoubt.KvmBaseline
 [[ -x $CLIENT ]] || die "the published client $CLIENT is missing"
 
 # ---- modules: kvm_amd and its dependencies, in load order --------------------------------------
-declare -A MODPATH=()
-while IFS= read -r f; do
-    n=${f##*/}; n=${n%%.ko*}; MODPATH[${n//-/_}]=$f
-done < <(find "$MODDIR/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst')
-
-# Write the module, decompressed, to $2.
-module_plain() {
-    case $1 in
-        *.ko.xz) xz -dc "$1" >"$2" ;;
-        *.ko.zst) zstd -qdc "$1" >"$2" ;;
-        *) cp "$1" "$2" ;;
-    esac
-}
-
-# The depends= entry of the module's .modinfo section (what depmod would put in modules.dep;
-# the .deb ships no modules.dep).
-module_depends() {
-    local tmp
-    tmp=$(mktemp)
-    module_plain "$1" "$tmp.ko"
-    objcopy -O binary --only-section=.modinfo "$tmp.ko" "$tmp" || { rm -f "$tmp" "$tmp.ko"; die "cannot read .modinfo of $1"; }
-    tr '\0' '\n' <"$tmp" | sed -n 's/^depends=//p'
-    rm -f "$tmp" "$tmp.ko"
-}
-
-declare -A SEEN=()
-LOAD_ORDER=()
-add_module() {
-    local n=${1//-/_} f deps d
-    [[ -n ${SEEN[$n]:-} ]] && return 0
-    SEEN[$n]=1
-    f=${MODPATH[$n]:-}
-    [[ -n $f ]] || die "module $n is not in $PKG"
-    deps=$(module_depends "$f")
-    for d in ${deps//,/ }; do add_module "$d"; done
-    LOAD_ORDER+=("$n")
-}
-add_module kvm_amd
+debian_modules_index "$MODDIR"
+debian_module_add kvm_amd
+LOAD_ORDER=("${DEBIAN_MODULE_ORDER[@]}")
 log "modules to load: ${LOAD_ORDER[*]}"
 
 # ---- initramfs --------------------------------------------------------------------------------
@@ -195,7 +101,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,lib/modules}
 cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$CLIENT" "$STAGE/bin/kvm-baseline"
-for n in "${LOAD_ORDER[@]}"; do module_plain "${MODPATH[$n]}" "$STAGE/lib/modules/$n.ko"; done
+for n in "${LOAD_ORDER[@]}"; do debian_module_plain "${DEBIAN_MODPATH[$n]}" "$STAGE/lib/modules/$n.ko"; done
 
 cat >"$STAGE/init" <<INIT
 #!/bin/busybox sh

@@ -1,0 +1,236 @@
+#!/bin/busybox sh
+# Dom0's /init (busybox sh), packed into artifacts/image/dom0/initrd.cpio by build-dom0.sh.
+# Mounts the kernel's file systems, loads the modules listed in /lib/modules/load-order, prints
+# "redoubt-dom0: ready", then follows the kernel command line:
+#   redoubt.test=NAME   run self-test NAME, print "DOM0-TEST NAME key=value" lines and
+#                       "DOM0-TEST NAME done", power off (docs/redoubtctl.md lists the tests);
+#   redoubt.demo        run `redoubtctl info`, power off;
+#   neither             a shell on the console, started again whenever it exits.
+# PID 1 must never exit (the kernel would panic): every path ends in poweroff -f or reboot -f.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
+
+for module in $(cat /lib/modules/load-order); do
+    insmod "/lib/modules/$module.ko" || echo "redoubt-dom0: insmod $module failed"
+done
+echo "redoubt-dom0: ready"
+
+# One result line; values never contain spaces.
+result() { echo "DOM0-TEST $TEST $1=$2"; }
+
+finish() {
+    echo "DOM0-TEST $TEST done"
+    poweroff -f
+}
+
+# The value of the kernel command line option $1 (NAME=VALUE), empty when absent.
+option() {
+    local word
+    for word in $(cat /proc/cmdline); do
+        case $word in
+        "$1="*) echo "${word#*=}" ;;
+        esac
+    done
+}
+
+has_flag() {
+    local word
+    for word in $(cat /proc/cmdline); do
+        [ "$word" = "$1" ] && return 0
+    done
+    return 1
+}
+
+# --- redoubt.test=info: redoubtctl's own answer ------------------------------------------------
+test_info() {
+    redoubtctl info
+    result exit_status "$?"
+}
+
+# --- redoubt.test=hidden: what Dom0 can tell about the machine's SVM, IOMMU and TPM ------------
+# Each kind: 0 or 1, and the evidence found (comma-separated, "none" when nothing).
+test_hidden() {
+    local svm=0 svm_evidence="" iommu=0 iommu_evidence="" tpm=0 tpm_evidence="" table entry
+    if grep -qw svm /proc/cpuinfo; then
+        svm=1
+        svm_evidence="cpuinfo:svm"
+    fi
+    for table in DMAR IVRS; do
+        if [ -e "/sys/firmware/acpi/tables/$table" ]; then
+            iommu=1
+            iommu_evidence="$iommu_evidence,acpi:$table"
+        fi
+    done
+    for entry in /sys/class/iommu/*; do
+        [ -e "$entry" ] || continue
+        iommu=1
+        iommu_evidence="$iommu_evidence,class-iommu:${entry##*/}"
+    done
+    if [ -n "$(ls /sys/kernel/iommu_groups 2>/dev/null)" ]; then
+        iommu=1
+        iommu_evidence="$iommu_evidence,iommu-groups:$(ls /sys/kernel/iommu_groups | wc -l)"
+    fi
+    # Lines of the Intel (DMAR) and AMD (AMD-Vi, IVRS) IOMMU drivers and ACPI's table list,
+    # except the one every AMD CPU without an IOMMU prints ("AMD IOMMUv2 functionality not
+    # available on this system").
+    local lines
+    lines=$(dmesg | grep -E 'DMAR|AMD-Vi|IVRS' | grep -c -v 'not available on this system')
+    if [ "$lines" -gt 0 ]; then
+        iommu=1
+        iommu_evidence="$iommu_evidence,dmesg:$lines-lines"
+    fi
+    for table in TPM2 TCPA; do
+        if [ -e "/sys/firmware/acpi/tables/$table" ]; then
+            tpm=1
+            tpm_evidence="$tpm_evidence,acpi:$table"
+        fi
+    done
+    for entry in /sys/class/tpm/*; do
+        [ -e "$entry" ] || continue
+        tpm=1
+        tpm_evidence="$tpm_evidence,class-tpm:${entry##*/}"
+    done
+    result svm "$svm"
+    result iommu "$iommu"
+    result tpm "$tpm"
+    result svm_evidence "${svm_evidence:-none}"
+    iommu_evidence=${iommu_evidence#,}
+    tpm_evidence=${tpm_evidence#,}
+    result iommu_evidence "${iommu_evidence:-none}"
+    result tpm_evidence "${tpm_evidence:-none}"
+    dmesg | grep -E 'DMAR|AMD-Vi|IVRS|TPM|tpm' | sed 's/^/DOM0-TEST-DMESG: /'
+}
+
+# --- redoubt.test=devmem: can Dom0 read the memory Redoubt keeps? -------------------------------
+# In this test mode Redoubt fills the frames it keeps with a 16-byte marker. Dom0's memory map
+# lists them as Reserved; read every Reserved range below the end of the highest System RAM
+# range through /dev/mem (at most the cap per range: reads of Redoubt's memory may trap on
+# every load) and count the marker. The marker is put together at run time so that this file
+# does not contain it.
+test_devmem() {
+    local half1='<<REDOUBT' half2='-KEPT>>'
+    local marker="$half1$half2"
+    local cap
+    cap=$(option redoubt.devmem_cap)
+    cap=${cap:-1048576}
+    local ram_end=0 line range name start end
+    while IFS= read -r line; do
+        range=${line%% : *}
+        name=${line#* : }
+        [ "$name" = "System RAM" ] || continue
+        range=${range##* }
+        end=$((0x${range#*-} + 1))
+        [ "$end" -gt "$ram_end" ] && ram_end=$end
+    done </proc/iomem
+    result ram_end "$(printf '0x%x' "$ram_end")"
+    result cap_bytes "$cap"
+
+    local ranges=0 bytes=0 hits=0 errors=0 covered=0 length got found status
+    while IFS= read -r line; do
+        range=${line%% : *}
+        name=${line#* : }
+        [ "$name" = "Reserved" ] || continue
+        range=${range##* }
+        start=$((0x${range%-*}))
+        end=$((0x${range#*-} + 1))
+        [ "$start" -lt "$ram_end" ] || continue
+        # A Reserved range inside one already read (nested entries) is skipped.
+        [ "$end" -le "$covered" ] && continue
+        [ "$start" -lt "$covered" ] && start=$covered
+        [ "$end" -gt "$ram_end" ] && end=$ram_end
+        covered=$end
+        length=$((end - start))
+        [ "$length" -gt "$cap" ] && length=$cap
+        status=0
+        dd if=/dev/mem of=/tmp/devmem.bin bs=4096 iflag=skip_bytes,count_bytes skip="$start" count="$length" 2>/tmp/devmem.err || status=$?
+        got=$(wc -c </tmp/devmem.bin)
+        # NULs and newlines become line ends; grep -o then prints each marker on a line. (Not
+        # -F: busybox's grep -o -F prints only the first match of a line.)
+        found=$(tr '\000\n' '\n\n' </tmp/devmem.bin | grep -o "$marker" | wc -l)
+        rm -f /tmp/devmem.bin
+        ranges=$((ranges + 1))
+        bytes=$((bytes + got))
+        hits=$((hits + found))
+        [ "$status" -eq 0 ] || errors=$((errors + 1))
+        result range "$(printf '0x%x-0x%x' "$start" "$((end - 1))"),read=$got,hits=$found,status=$status"
+    done </proc/iomem
+    result ranges "$ranges"
+    result bytes "$bytes"
+    result marker_hits "$hits"
+    result read_errors "$errors"
+}
+
+# --- redoubt.test=disk: a virtio-blk disk written, flushed and read back ------------------------
+test_disk() {
+    local disk=/dev/vda size=1048576 waited=0
+    while [ ! -b "$disk" ] && [ "$waited" -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if [ ! -b "$disk" ]; then
+        result error "no-$disk"
+        return
+    fi
+    # 65536 distinct 16-byte lines: a sector written to the wrong place does not match.
+    awk 'BEGIN { for (i = 0; i < 65536; i++) printf "dom0-disk %05d\n", i }' >/tmp/pattern
+    dd if=/tmp/pattern of="$disk" bs=65536 oflag=direct conv=fsync 2>/tmp/disk.err || result write_status "$?"
+    sync
+    echo 3 >/proc/sys/vm/drop_caches
+    dd if="$disk" of=/tmp/readback bs=65536 count=$((size / 65536)) iflag=direct 2>>/tmp/disk.err || result read_status "$?"
+    local written read sum_written sum_read match=0
+    written=$(wc -c </tmp/pattern)
+    read=$(wc -c </tmp/readback)
+    sum_written=$(sha256sum </tmp/pattern | cut -d' ' -f1)
+    sum_read=$(sha256sum </tmp/readback | cut -d' ' -f1)
+    [ "$sum_written" = "$sum_read" ] && [ "$written" -eq "$size" ] && match=1
+    result written "$written"
+    result read "$read"
+    result sha256_written "$sum_written"
+    result sha256_read "$sum_read"
+    result match "$match"
+    rm -f /tmp/pattern /tmp/readback
+}
+
+TEST=$(option redoubt.test)
+if [ -n "$TEST" ]; then
+    case $TEST in
+    info) test_info ;;
+    hidden) test_hidden ;;
+    devmem) test_devmem ;;
+    disk) test_disk ;;
+    triplefault)
+        # The command line says reboot=triple: Linux resets by triple fault.
+        result reboot "triple-fault"
+        echo "DOM0-TEST $TEST done"
+        reboot -f
+        ;;
+    poweroff) ;;
+    *) result error "unknown-test" ;;
+    esac
+    finish
+fi
+
+if has_flag redoubt.demo; then
+    redoubtctl info
+    poweroff -f
+fi
+
+# Interactive: a shell on the console. `poweroff`, `reboot` and `halt` signal PID 1 (this
+# script), which does it with -f. The shell runs in the background so that a signal interrupts
+# `wait` at once.
+trap 'sync; poweroff -f' USR2
+trap 'sync; reboot -f' TERM
+trap 'sync; halt -f' USR1
+echo
+echo "Redoubt Dom0 (Debian $(uname -r)). 'redoubtctl help' lists what Redoubt answers;"
+echo "'poweroff' turns the machine off."
+while true; do
+    setsid cttyhack sh &
+    wait $!
+done
