@@ -107,15 +107,42 @@ test_hidden() {
     dmesg | grep -E 'DMAR|AMD-Vi|IVRS|TPM|tpm' | sed 's/^/DOM0-TEST-DMESG: /'
 }
 
+# Reads physical memory [$1, $2) through /dev/mem and counts $MARKER in it. A page that cannot
+# be read (Redoubt answers #GP, Linux refuses RAM) ends a dd run: it is counted and skipped, and
+# the next run starts at the following page. Sets RANGE_READ (bytes), RANGE_REFUSED (pages) and
+# RANGE_HITS.
+read_range() {
+    local pos=$1 stop=$2 got refused
+    RANGE_READ=0 RANGE_REFUSED=0 RANGE_HITS=0
+    while [ "$pos" -lt "$stop" ]; do
+        refused=0
+        dd if=/dev/mem of=/tmp/devmem.bin bs=4096 iflag=skip_bytes,count_bytes skip="$pos" count=$((stop - pos)) 2>/dev/null || refused=1
+        got=$(wc -c </tmp/devmem.bin)
+        RANGE_READ=$((RANGE_READ + got))
+        if [ "$got" -gt 0 ]; then
+            # NULs and newlines become line ends; grep -o then prints each marker on a line.
+            # (Not -F: busybox's grep -o -F prints only the first match of a line.)
+            RANGE_HITS=$((RANGE_HITS + $(tr '\000\n' '\n\n' </tmp/devmem.bin | grep -o "$MARKER" | wc -l)))
+        fi
+        if [ "$refused" -eq 1 ]; then
+            RANGE_REFUSED=$((RANGE_REFUSED + 1))
+            pos=$(((pos + got) / 4096 * 4096 + 4096))
+        else
+            pos=$stop
+        fi
+    done
+    rm -f /tmp/devmem.bin
+}
+
 # --- redoubt.test=devmem: can Dom0 read the memory Redoubt keeps? -------------------------------
 # In this test mode Redoubt fills the frames it keeps with a 16-byte marker. Dom0's memory map
 # lists them as Reserved; read every Reserved range below the end of the highest System RAM
 # range through /dev/mem (at most the cap per range: reads of Redoubt's memory may trap on
-# every load) and count the marker. The marker is put together at run time so that this file
+# every load), count the marker and the pages that could not be read. The marker is put together at run time so that this file
 # does not contain it.
 test_devmem() {
     local half1='<<REDOUBT' half2='-KEPT>>'
-    local marker="$half1$half2"
+    MARKER="$half1$half2"
     local cap
     cap=$(option redoubt.devmem_cap)
     cap=${cap:-1048576}
@@ -131,7 +158,7 @@ test_devmem() {
     result ram_end "$(printf '0x%x' "$ram_end")"
     result cap_bytes "$cap"
 
-    local ranges=0 bytes=0 hits=0 errors=0 covered=0 length got found status
+    local ranges=0 bytes=0 hits=0 errors=0 covered=0 length
     while IFS= read -r line; do
         range=${line%% : *}
         name=${line#* : }
@@ -147,18 +174,12 @@ test_devmem() {
         covered=$end
         length=$((end - start))
         [ "$length" -gt "$cap" ] && length=$cap
-        status=0
-        dd if=/dev/mem of=/tmp/devmem.bin bs=4096 iflag=skip_bytes,count_bytes skip="$start" count="$length" 2>/tmp/devmem.err || status=$?
-        got=$(wc -c </tmp/devmem.bin)
-        # NULs and newlines become line ends; grep -o then prints each marker on a line. (Not
-        # -F: busybox's grep -o -F prints only the first match of a line.)
-        found=$(tr '\000\n' '\n\n' </tmp/devmem.bin | grep -o "$marker" | wc -l)
-        rm -f /tmp/devmem.bin
+        read_range "$start" $((start + length))
         ranges=$((ranges + 1))
-        bytes=$((bytes + got))
-        hits=$((hits + found))
-        [ "$status" -eq 0 ] || errors=$((errors + 1))
-        result range "$(printf '0x%x-0x%x' "$start" "$((end - 1))"),read=$got,hits=$found,status=$status"
+        bytes=$((bytes + RANGE_READ))
+        hits=$((hits + RANGE_HITS))
+        errors=$((errors + RANGE_REFUSED))
+        result range "$(printf '0x%x-0x%x' "$start" "$((end - 1))"),read=$RANGE_READ,refused_pages=$RANGE_REFUSED,hits=$RANGE_HITS"
     done </proc/iomem
     result ranges "$ranges"
     result bytes "$bytes"
