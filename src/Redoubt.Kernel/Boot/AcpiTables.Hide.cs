@@ -6,7 +6,8 @@ namespace Redoubt.Kernel.Boot;
 // Hiding the tables of the devices Redoubt keeps (the IOMMU: DMAR, IVRS; the TPM: TPM2, TCPA)
 // from Dom0 before it boots, so its drivers never look for them. Dom0 finds tables through
 // the root tables only: Linux reads the XSDT when there is one, but falls back to the RSDT
-// (for example when the XSDT holds a null entry), so both are rewritten.
+// when the XSDT holds a null entry or none at all (ACPICA's acpi_tb_validate_xsdt), so both
+// are rewritten.
 public static partial class AcpiTables
 {
     // Decode and validate, then perform:

@@ -147,6 +147,19 @@ public class AcpiHideTablesTests
         Assert.Equal("RDBT"u8.ToArray(), machine.Read(DmarAt, 4));
     }
 
+    // A root that listed only hidden tables is left with its header alone, still valid.
+    [Fact]
+    public void A_root_can_end_up_empty()
+    {
+        AcpiTestMachine machine = Build();
+        machine.Write(XsdtAt, Xsdt(DmarAt, Tpm2At));
+        var (status, hidden, _) = Hide(machine);
+        Assert.Equal((AcpiStatus.Success, 4), (status, hidden.Length));
+        Assert.Empty(RootEntries(machine, XsdtAt));
+        Assert.All(machine.Read(XsdtAt + 36, 16), b => Assert.Equal(0, b));
+        Assert.Equal(AcpiStatus.NotFound, Find(machine, "APIC"));
+    }
+
     // The roots may list different tables of one signature; both are hidden, null entries stay.
     [Fact]
     public void Roots_that_disagree()
