@@ -233,5 +233,5 @@ redoubt_trap_stack_top:
 redoubt_heap:        resb 4 * 1024 * 1024
 redoubt_heap_end:
 ; Frames for the kernel's own page tables (KernelAddressSpace).
-redoubt_table_pool:  resb 256 * 4096
+redoubt_table_pool:  resb 512 * 4096
 redoubt_table_pool_end:

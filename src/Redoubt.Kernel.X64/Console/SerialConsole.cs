@@ -20,7 +20,24 @@ internal struct SerialConsole : ILogSink
         s_ready = true;
     }
 
-    public static void WriteLine(ReadOnlySpan<byte> line)
+    // CPUs write whole lines: a bounded spin on this lock (a CPU that panics while another holds
+    // it still gets its line out, perhaps interleaved).
+    private static int s_lock;
+
+    public static unsafe void WriteLine(ReadOnlySpan<byte> line)
+    {
+        fixed (int* lockWord = &s_lock)
+        {
+            bool locked = false;
+            for (int spin = 0; spin < 10_000_000 && !locked; spin++)
+                locked = Cpu.Cpu.CompareExchange(lockWord, 1, 0) == 0;
+            Write(line);
+            if (locked)
+                Cpu.SpinLock.Release(lockWord);
+        }
+    }
+
+    private static void Write(ReadOnlySpan<byte> line)
     {
         // A failure can be reported before the boot path set the UART up: do it on first use.
         if (!s_ready)

@@ -83,6 +83,14 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtHaltForever")]
     public static extern void HaltForever();
 
+    // Atomically: if *location == comparand, *location = value. Returns the value found.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtCompareExchange32")]
+    public static extern int CompareExchange(int* location, int value, int comparand);
+
+    // A spin-wait hint (PAUSE).
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtPause")]
+    public static extern void Pause();
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtReturnAddress")]
     public static extern ulong ReturnAddress();
 

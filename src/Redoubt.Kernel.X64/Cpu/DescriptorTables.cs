@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Redoubt.Kernel.X64.Cpu;
 
 // Redoubt's own GDT (null, 64-bit code, data, TSS), TSS and IDT for exceptions 0-31. Installed
-// once per CPU at boot; the tables live in static storage and never move.
+// once per CPU at boot: each CPU has its own GDT and TSS (its own interrupt stack), the IDT is
+// shared; the tables live in static storage and never move.
 // Safe: pointers are taken with fixed on static storage that lives as long as the kernel, and
 // descriptor formats follow SDM vol. 3 3.4.5, 7.2.3 and 6.14.1.
 internal static unsafe class DescriptorTables
@@ -17,8 +18,11 @@ internal static unsafe class DescriptorTables
     // arrives as a page fault on a guard page), machine check.
     private static bool UsesInterruptStack(int vector) => vector is 2 or 8 or 14 or 18;
 
-    private static TaskStateSegment s_tss;
-    private static readonly ulong[] s_gdt = new ulong[5];
+    public const int MaxCpus = 8;
+    private const int GdtEntries = 5;
+
+    private static readonly TaskStateSegment[] s_tss = new TaskStateSegment[MaxCpus];
+    private static readonly ulong[] s_gdt = new ulong[MaxCpus * GdtEntries];
     private static readonly IdtEntry[] s_idt = new IdtEntry[256];
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtTrapVectors")]
@@ -30,10 +34,13 @@ internal static unsafe class DescriptorTables
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSpuriousVector")]
     private static extern ulong SpuriousVector();
 
-    public static void Install(ulong interruptStackTop)
+    public static void Install(ulong interruptStackTop) => Install(0, interruptStackTop);
+
+    // cpu: 0 for the boot CPU, 1..MaxCpus-1 for the others (SecondaryCpus checks the bound).
+    public static void Install(int cpu, ulong interruptStackTop)
     {
-        fixed (TaskStateSegment* tss = &s_tss)
-        fixed (ulong* gdt = s_gdt)
+        fixed (TaskStateSegment* tss = &s_tss[cpu])
+        fixed (ulong* gdt = &s_gdt[cpu * GdtEntries])
         fixed (IdtEntry* idt = s_idt)
         {
             tss->Ist1 = interruptStackTop;
@@ -46,7 +53,7 @@ internal static unsafe class DescriptorTables
             gdt[3] = (tssLimit & 0xFFFF) | ((tssBase & 0xFFFFFF) << 16) | (0x89UL << 40) | (((tssLimit >> 16) & 0xF) << 48) | (((tssBase >> 24) & 0xFF) << 56);
             gdt[4] = tssBase >> 32;
 
-            DescriptorPointer gdtr = new DescriptorPointer { Limit = 5 * 8 - 1, Base = (ulong)gdt };
+            DescriptorPointer gdtr = new DescriptorPointer { Limit = GdtEntries * 8 - 1, Base = (ulong)gdt };
             Cpu.LoadGdt(&gdtr, CodeSelector, DataSelector);
             Cpu.LoadTaskRegister(TssSelector);
 

@@ -3,9 +3,11 @@ using Redoubt.Kernel.X64.Paging;
 
 namespace Redoubt.Kernel.X64.Cpu;
 
-// The boot CPU's local APIC in xAPIC mode: only its periodic timer, which lets the kernel take
-// the CPU back from a guest (an INTR exit). Interrupts stay disabled in the kernel except in
-// Cpu.AcceptInterrupts, right after such an exit.
+// The local APIC in xAPIC mode. Before Dom0 exists, the boot CPU's periodic timer lets the
+// kernel take the CPU back from a guest (an INTR exit); interrupts stay disabled in the kernel
+// except in Cpu.AcceptInterrupts, right after such an exit. Redoubt also sends INIT and STARTUP
+// to start the other CPUs, and carries out Dom0's accesses to its APIC (every CPU's APIC sits at
+// the same address and each CPU reaches its own).
 // Safe: registers are read and written at the APIC base the IA32_APIC_BASE MSR reports, which
 // Start maps uncached into the kernel's address space first.
 internal static unsafe class LocalApic
@@ -19,13 +21,32 @@ internal static unsafe class LocalApic
 
     public static ulong Ticks;
 
-    public static bool Start(uint initialCount)
+    private const int IdRegister = 0x20, CommandLow = 0x300, CommandHigh = 0x310;
+    private const uint DeliveryNmi = 4u << 8, DeliveryInit = 5u << 8, DeliveryStartup = 6u << 8, LevelAssert = 1u << 14, LevelTriggered = 1u << 15;
+    private const uint DeliveryPending = 1u << 12;
+
+    public static ulong Base => s_base;
+
+    // Maps this machine's APIC page uncached into the kernel's address space (once).
+    public static bool Map()
     {
+        if (s_base != 0)
+            return true;
         ulong apicBase = Cpu.ReadMsr(ApicBaseMsr) & 0x000F_FFFF_FFFF_F000;
         if (KernelAddressSpace.Table.Lookup(apicBase, out _) == 0
             && KernelAddressSpace.Table.Map(apicBase, apicBase, 4096, PageAttributes.Writable | PageAttributes.Uncached) != MapStatus.Success)
             return false;
         s_base = apicBase;
+        return true;
+    }
+
+    // The calling CPU's APIC ID.
+    public static uint Id => Read(IdRegister) >> 24;
+
+    public static bool Start(uint initialCount)
+    {
+        if (!Map())
+            return false;
         Write(SpuriousRegister, ApicEnable | SpuriousVector);
         Write(DivideConfig, 0x3);                         // divide by 16
         Write(TimerLvt, Periodic | TimerVector);
@@ -45,5 +66,28 @@ internal static unsafe class LocalApic
         Write(EndOfInterrupt, 0);
     }
 
-    private static void Write(int register, uint value) => *(uint*)(s_base + (ulong)register) = value;
+    // INIT (assert, then deassert) to one CPU by physical APIC ID.
+    public static void SendInit(uint apicId)
+    {
+        SendCommand(apicId, DeliveryInit | LevelAssert | LevelTriggered);
+        SendCommand(apicId, DeliveryInit | LevelTriggered);
+    }
+
+    public static void SendStartup(uint apicId, uint vector) => SendCommand(apicId, DeliveryStartup | (vector & 0xFF));
+
+    public static void SendNmi(uint apicId) => SendCommand(apicId, DeliveryNmi);
+
+    // Register access at a byte offset in the APIC page (for Dom0's accesses, which Redoubt
+    // carries out on the CPU that made them).
+    public static uint Read(int register) => *(uint*)(s_base + (ulong)register);
+
+    public static void Write(int register, uint value) => *(uint*)(s_base + (ulong)register) = value;
+
+    private static void SendCommand(uint apicId, uint command)
+    {
+        Write(CommandHigh, apicId << 24);
+        Write(CommandLow, command);
+        for (int spin = 0; spin < 1_000_000 && (Read(CommandLow) & DeliveryPending) != 0; spin++)
+            Cpu.Pause();
+    }
 }

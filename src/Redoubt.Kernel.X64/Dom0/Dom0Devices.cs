@@ -10,10 +10,18 @@ namespace Redoubt.Kernel.X64.Dom0;
 // run of no-RAM frames inside the frame table (holes, firmware, PCI windows, the local APIC and
 // I/O APIC pages) and everything from the end of RAM up to the CPU's physical address width,
 // except what Redoubt keeps: the TPM's register window (TCG PC Client: FED4_0000h, five 4 KiB
-// localities), so that Dom0 neither finds nor drives the TPM.
+// localities), so that Dom0 neither finds nor drives the TPM, and the local APIC page, whose
+// accesses Redoubt carries out itself (Dom0Apic).
 internal static class Dom0Devices
 {
     private const ulong Page = 4096, TpmBase = 0xFED4_0000, TpmEnd = 0xFED4_5000;
+
+    // Ranges never mapped into Dom0, sorted, not overlapping.
+    private static readonly AddressRange[] s_kept =
+    [
+        new AddressRange(TpmBase, TpmEnd),
+        new AddressRange(0xFEE0_0000, 0xFEE0_1000),
+    ];
 
     public static bool Map(KernelCore<RangePhysicalMemory> core, ulong physicalAddressLimit)
     {
@@ -38,10 +46,13 @@ internal static class Dom0Devices
 
     private static bool MapExceptKept(KernelCore<RangePhysicalMemory> core, ulong start, ulong end)
     {
-        if (start < TpmEnd && end > TpmBase)
-            return MapExceptKept(core, start, TpmBase) && MapExceptKept(core, TpmEnd, end);
         if (start >= end)
             return true;
+        foreach (AddressRange kept in s_kept)
+        {
+            if (kept.Intersects(start, end))
+                return MapExceptKept(core, start, kept.Start) && MapExceptKept(core, kept.End, end);
+        }
         Dom0DeviceStatus status = core.MapDom0Device(start, end);
         if (status == Dom0DeviceStatus.Success)
             return true;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using Redoubt.Kernel.Boot;
 using Redoubt.Kernel.Hypercalls;
 using Redoubt.Kernel.Memory;
@@ -6,6 +7,7 @@ using Redoubt.Kernel.Paging;
 using Redoubt.Kernel.Virtualization;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
+using Redoubt.Kernel.X64.Cpu;
 using Redoubt.Kernel.X64.Guests;
 using Redoubt.Kernel.X64.Memory;
 using Redoubt.Kernel.X64.Paging;
@@ -25,6 +27,12 @@ internal static unsafe class Dom0Host
     // same pool: a floor of 4 MiB plus 1/256 of RAM.
     private const ulong PoolFloorFrames = 1024, PoolRamShare = 256;
     private const uint PhysicalAddressWidthCap = 40;
+    private const int InterruptStackFrames = 4;
+    // Dom0's address space tag: the last the CPU has (VMs take 1 to MaxVms).
+    private static uint Asid => SvmHost.AsidCount - 1;
+
+    private static KernelCore<RangePhysicalMemory>? s_core;
+    private static ulong s_iopm, s_msrpm;
 
     // The marker Redoubt writes over its unused table frames when asked to (redoubt.marker=1),
     // so that a test in Dom0 can show that none of Redoubt's bytes reach it.
@@ -41,7 +49,10 @@ internal static unsafe class Dom0Host
         }
         Log.Info("dom0"u8).Text("boot archive at "u8).Hex(archive.Start).Text(" ("u8).Size(archive.Length).Text(")"u8).End();
         ulong usableFrames = boot.Memory.TotalBytes(MemoryKind.Usable) / 4096;
-        KernelCore<RangePhysicalMemory>? core = GuestHost.CreateCore(boot, imageRange, archive, PoolFloorFrames + usableFrames / PoolRamShare);
+        Span<uint> apicIds = stackalloc uint[DescriptorTables.MaxCpus];
+        int cpuCount = MachineCpus.Find(boot, apicIds);
+        KernelConfig config = GuestHost.Config with { CpuCount = cpuCount < 1 ? 1 : cpuCount };
+        KernelCore<RangePhysicalMemory>? core = GuestHost.CreateCore(boot, imageRange, archive, PoolFloorFrames + usableFrames / PoolRamShare, config);
         if (core is null || !SvmHost.Initialize(core.Vcpus.Length, GuestHost.Config.MaxVms))
             return;
         if (!Dom0Loader.Load(core, boot, archive, AppendedCommandLine(boot.CommandLine), out Dom0Entry entry))
@@ -52,29 +63,96 @@ internal static unsafe class Dom0Host
         if (marker.Length == 1 && marker[0] == (byte)'1')
             Log.Info("dom0"u8).Text("marker written over "u8).Size(TableFramePool.FillUnused(Marker)).Text(" of Redoubt's unused table frames"u8).End();
 
-        ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
         ulong iopm = TableFramePool.AllocateContiguous(SvmHost.IopmFrames), msrpm = TableFramePool.AllocateContiguous(SvmHost.MsrpmFrames);
-        if (vmcb == 0 || xsave == 0 || iopm == 0 || msrpm == 0)
+        if (iopm == 0 || msrpm == 0 || !CreateCpus(apicIds.Slice(0, cpuCount)) || !LocalApic.Map())
         {
-            Log.Error("dom0"u8).Text("no kernel frames left for Dom0's VMCB and permission maps"u8).End();
+            Log.Error("dom0"u8).Text("no kernel frames left for Dom0's VMCBs and permission maps"u8).End();
             return;
         }
         Dom0Permissions.FillIoMap(new Span<byte>((void*)iopm, SvmHost.IopmFrames * 4096));
         Dom0MsrPolicy.FillPermissionMap(new Span<byte>((void*)msrpm, SvmHost.MsrpmFrames * 4096));
-        var dom0 = new SvmVcpu(vmcb, xsave, SvmHost.Cpuid);
-        // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
-        *(uint*)(xsave + 24) = 0x1F80;
-        dom0.Switch = new SvmWorldSwitch { GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0, Rsi = entry.ZeroPage };
-        Dom0Vmcb.Initialize(vmcb, core.Dom0Table.Root, SvmHost.AsidCount - 1, iopm, msrpm, entry);
+        s_core = core;
+        s_iopm = iopm;
+        s_msrpm = msrpm;
+        Dom0Cpu boot0 = Dom0Cpus.All[0];
+        boot0.Vcpu.Switch.Rsi = entry.ZeroPage;
+        Dom0Vmcb.InitializeBoot(boot0.Vcpu.Vmcb, core.Dom0Table.Root, Asid, iopm, msrpm, entry);
+        StartSecondaryCpus();
 
         FrameTable frames = core.Machine.Frames;
-        Log.Info("dom0"u8).Text("Dom0 owns "u8).Size(frames.Count(FrameState.Dom0) * 4096).Text(" of RAM; Redoubt keeps "u8)
-            .Size((frames.FrameCount - frames.Count(FrameState.Dom0) - frames.Count(FrameState.Mmio)) * 4096)
+        Log.Info("dom0"u8).Text("Dom0 owns "u8).Size(frames.Count(FrameState.Dom0) * 4096).Text(" of RAM and "u8).Decimal((ulong)Dom0Cpus.All.Length)
+            .Text(" CPUs; Redoubt keeps "u8).Size((frames.FrameCount - frames.Count(FrameState.Dom0) - frames.Count(FrameState.Mmio)) * 4096)
             .Text("; devices mapped up to "u8).Hex(PhysicalAddressLimit()).End();
         Log.Info("dom0"u8).Text("entering Linux at "u8).Hex(entry.KernelAddress).Text("; Redoubt's log continues on COM2, COM1 is Dom0's console"u8).End();
         SerialConsole.MoveTo(SerialPort.Com2);
         Log.Info("dom0"u8).Text("Redoubt "u8).Text(KernelVersion.Text).Text(": log continued from COM1; Dom0 starts at "u8).Hex(entry.KernelAddress).End();
-        Dom0Runner.Run(core, dom0);
+        Dom0Runner.Run(core, boot0);
+    }
+
+    // One Dom0Cpu per CPU, the boot CPU first (index 0), each with its own VMCB, XSAVE area,
+    // host save area and interrupt stack, all from the kernel's own pool.
+    private static bool CreateCpus(ReadOnlySpan<uint> apicIds)
+    {
+        uint self = LocalApic.Map() ? LocalApic.Id : 0;
+        var cpus = new Dom0Cpu[apicIds.Length < 1 ? 1 : apicIds.Length];
+        int next = 1;
+        for (int i = 0; i < cpus.Length; i++)
+        {
+            uint apicId = apicIds.Length == 0 ? self : apicIds[i];
+            bool bootCpu = apicId == self;
+            int index = bootCpu ? 0 : next++;
+            if (index >= cpus.Length)
+                return false;
+            ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
+            ulong hostSave = bootCpu ? SvmHost.HostSaveArea : TableFramePool.Allocate();
+            ulong trapStack = bootCpu ? 0 : TableFramePool.AllocateContiguous(InterruptStackFrames);
+            if (vmcb == 0 || xsave == 0 || hostSave == 0 || (!bootCpu && trapStack == 0))
+                return false;
+            var vcpu = new SvmVcpu(vmcb, xsave, SvmHost.Cpuid);
+            // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
+            *(uint*)(xsave + 24) = 0x1F80;
+            vcpu.Switch = new SvmWorldSwitch { GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
+            cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
+        }
+        if (cpus[0] is null)
+            return false;
+        Dom0Cpus.Set(cpus);
+        return true;
+    }
+
+    // Every other CPU starts now and waits in Redoubt until Dom0 starts its vCPU.
+    private static void StartSecondaryCpus()
+    {
+        Dom0Cpu[] cpus = Dom0Cpus.All;
+        if (cpus.Length == 1 || !SecondaryCpus.Prepare())
+            return;
+        int online = 1;
+        for (int i = 1; i < cpus.Length; i++)
+        {
+            if (SecondaryCpus.Start(cpus[i].ApicId, i, &SecondaryMain))
+                online++;
+        }
+        Log.Info("smp"u8).Text(""u8).Decimal((ulong)online).Text(" of "u8).Decimal((ulong)cpus.Length).Text(" CPUs online under Redoubt"u8).End();
+    }
+
+    // A secondary CPU's life: its own GDT, TSS and SVM, then wait for Dom0's STARTUP and run
+    // its vCPU for good. Allocates nothing (SecondaryCpus' invariant).
+    [UnmanagedCallersOnly]
+    private static void SecondaryMain(ulong index)
+    {
+        Dom0Cpu cpu = Dom0Cpus.All[(int)index];
+        DescriptorTables.Install((int)index, cpu.TrapStackTop);
+        SecondaryCpus.Mailbox->Arrived = 1;
+        if (!SvmSupport.Enable(cpu.HostSaveArea))
+        {
+            Log.Error("smp"u8).Text("CPU "u8).Decimal(index).Text(": SVM cannot be enabled; it stops"u8).End();
+            Cpu.Cpu.HaltForever();
+        }
+        Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id).Text(") waits for Dom0's STARTUP"u8).End();
+        while (cpu.StartState != Dom0Cpu.Started)
+            Cpu.Cpu.Pause();
+        Dom0Vmcb.InitializeStartup(cpu.Vcpu.Vmcb, s_core!.Dom0Table.Root, Asid, s_iopm, s_msrpm, cpu.StartVector);
+        Dom0Runner.Run(s_core, cpu);
     }
 
     // What follows " -- " on Redoubt's command line goes to Dom0's.

@@ -10,10 +10,17 @@ using Redoubt.Kernel.X64.Svm;
 
 namespace Redoubt.Kernel.X64.Dom0;
 
-// Runs Dom0 on this CPU for good. Every exit is one of the few intercepts (docs/dom0.md):
-// - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf);
+// Runs Dom0's vCPU on its own CPU for good. Every exit is one of the few intercepts
+// (docs/dom0.md):
+// - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
+//   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
 // - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
-// - VMMCALL: the kernel core's hypercalls with Dom0 as caller;
+// - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (Dom0Cpus);
+//   a call that shrank a nested table shoots down the other CPUs' TLBs before it returns;
+// - an access to the local APIC page: carried out on this CPU's APIC (Dom0Apic), except INIT and
+//   STARTUP, which start Dom0's secondary vCPUs under Redoubt;
+// - NMI: a TLB shootdown, or Dom0's own NMI, which is passed back to Dom0;
+// - INIT: refused (logged): a CPU is reset only by Redoubt;
 // - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged);
 // - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
 //   refused with #GP(0) in Dom0, logged, and Dom0 goes on (Linux recovers from #GP where it
@@ -23,7 +30,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // Safe: v is Dom0's own VMCB; Dom0's code is read only from frames Dom0 owns (Dom0MemoryReader).
 internal static unsafe class Dom0Runner
 {
-    private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
+    private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13, NmiVector = 2;
+    private const ulong X2ApicBit = 1UL << 21;
     private const ulong EferLongModeActive = 1UL << 10, IoioIn = 1;
     // Refusals logged one by one before the log thins out to every RefusalLogInterval-th.
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
@@ -33,18 +41,22 @@ internal static unsafe class Dom0Runner
 
     private static ulong s_refusedAccesses, s_refusedPorts;
 
-    public static void Run(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0)
+    public static void Run(KernelCore<RangePhysicalMemory> core, Dom0Cpu cpu)
     {
+        SvmVcpu dom0 = cpu.Vcpu;
         byte* v = (byte*)dom0.Vmcb;
         while (true)
         {
-            if (core.TlbFlushes != dom0.FlushesSeen)
+            Dom0Cpus.EnterGuest(cpu);
+            ulong flushes = core.TlbFlushes;
+            if (flushes != dom0.FlushesSeen)
             {
                 *(v + Vmcb.TlbControl) = 1;
-                dom0.FlushesSeen = core.TlbFlushes;
+                dom0.FlushesSeen = flushes;
             }
             fixed (SvmWorldSwitch* state = &dom0.Switch)
-                SvmRun(dom0.Vmcb, SvmHost.HostSaveArea, state);
+                SvmRun(dom0.Vmcb, cpu.HostSaveArea, state);
+            Dom0Cpus.LeaveGuest(cpu);
             dom0.Exits++;
             *(v + Vmcb.TlbControl) = 0;
             ulong interrupted = *(ulong*)(v + Vmcb.ExitInterruptInfo);
@@ -56,19 +68,28 @@ internal static unsafe class Dom0Runner
             {
                 case Vmcb.ExitCpuid:
                     if (Skip(core, dom0, v, ExitInstruction.Cpuid))
-                        CpuidExit.Answer(dom0, v);
+                        AnswerCpuid(dom0, v);
                     break;
                 case Vmcb.ExitMsr:
                     HandleMsr(core, dom0, v, info1 == 1);
                     break;
                 case Vmcb.ExitVmmcall:
-                    HandleHypercall(core, dom0, v);
+                    HandleHypercall(core, cpu, v);
                     break;
                 case Vmcb.ExitIoio:
                     RefusePort(dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNestedPageFault:
-                    RefuseAccess(v, info1, info2);
+                    if (!Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
+                        RefuseAccess(v, info1, info2);
+                    break;
+                case Vmcb.ExitNmi:
+                    // Ours (a shootdown: the count moved) or Dom0's own, which goes back to it.
+                    if (core.TlbFlushes == dom0.FlushesSeen && (interrupted & Vmcb.EventValid) == 0)
+                        *(ulong*)(v + Vmcb.EventInjection) = NmiVector | Vmcb.EventNmi | Vmcb.EventValid;
+                    break;
+                case Vmcb.ExitInit:
+                    Log.Warn("dom0"u8).Text("INIT to CPU "u8).Decimal((ulong)cpu.Index).Text(" in Dom0 refused: only Redoubt resets a CPU"u8).End();
                     break;
                 case Vmcb.ExitShutdown:
                     Log.Error("dom0"u8).Text("Dom0 shut down (triple fault) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
@@ -87,6 +108,20 @@ internal static unsafe class Dom0Runner
         }
     }
 
+    // CPUID as VMs see it, except that the leaves naming the CPU (1: APIC ID, 0Bh: x2APIC
+    // topology) are this CPU's own, and x2APIC is hidden: Dom0 drives its APIC through the
+    // xAPIC page, whose INIT and STARTUP Redoubt handles.
+    private static void AnswerCpuid(SvmVcpu dom0, byte* v)
+    {
+        uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
+        if (leaf == 1 || leaf == 0xB)
+            CpuidExit.AnswerFromThisCpu(dom0, v);
+        else
+            CpuidExit.Answer(dom0, v);
+        if (leaf == 1)
+            dom0.Switch.Rcx &= ~X2ApicBit;
+    }
+
     private static void HandleMsr(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, bool write)
     {
         ulong rip = *(ulong*)(v + Vmcb.Rip);
@@ -94,7 +129,8 @@ internal static unsafe class Dom0Runner
             return;
         uint msr = (uint)dom0.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (dom0.Switch.Rdx << 32);
-        if (!MsrEmulation.Apply(v, msr, write, ref value))
+        bool allowed = msr == MsrNumber.ApicBase ? Dom0Apic.AccessBaseMsr(write, ref value) : MsrEmulation.Apply(v, msr, write, ref value);
+        if (!allowed)
         {
             Log.Warn("dom0"u8).Text(write ? "Dom0 wrote MSR "u8 : "Dom0 read MSR "u8).Hex(msr).Text(" at rip "u8).Hex(rip)
                 .Text(": kept by Redoubt (#GP)"u8).End();
@@ -110,8 +146,9 @@ internal static unsafe class Dom0Runner
     }
 
     // Out: RAX = status, RDI/RSI/RDX = results; every other register kept.
-    private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v)
+    private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, Dom0Cpu cpu, byte* v)
     {
+        SvmVcpu dom0 = cpu.Vcpu;
         if (!Skip(core, dom0, v, ExitInstruction.Vmmcall))
             return;
         var registers = new HypercallRegisters
@@ -124,7 +161,13 @@ internal static unsafe class Dom0Runner
             Arg4 = dom0.Switch.R8,
             Arg5 = dom0.Switch.R9,
         };
+        Dom0Cpus.LockCore();
+        ulong flushes = core.TlbFlushes;
         HypercallResult result = HypercallEntry.Dispatch(core, KernelCore<RangePhysicalMemory>.Dom0, registers);
+        ulong after = core.TlbFlushes;
+        Dom0Cpus.UnlockCore();
+        if (after != flushes)
+            Dom0Cpus.ShootDown(cpu, after);
         *(ulong*)(v + Vmcb.Rax) = (ulong)result.Status;
         dom0.Switch.Rdi = result.Result0;
         dom0.Switch.Rsi = result.Result1;
@@ -163,14 +206,11 @@ internal static unsafe class Dom0Runner
 
     // Moves RIP past the exiting instruction, decoded from Dom0's own code; #UD (false) when
     // the bytes there are not that instruction.
-    private static bool Skip(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, ExitInstruction instruction)
+    public static bool Skip(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, ExitInstruction instruction)
     {
         bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
-        ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
         Span<byte> code = new Span<byte>(dom0.CodeScratch);
-        int fetched = GuestPageWalk.Fetch(new Dom0MemoryReader(core), *(ulong*)(v + Vmcb.Cr0), *(ulong*)(v + Vmcb.Cr3),
-            *(ulong*)(v + Vmcb.Cr4), *(ulong*)(v + Vmcb.Efer), linear, code);
-        int length = InstructionLength.Of(code.Slice(0, fetched), instruction, longMode);
+        int length = InstructionLength.Of(code.Slice(0, FetchCode(core, v, code, longMode)), instruction, longMode);
         if (length == 0)
         {
             Inject(v, VectorInvalidOpcode, hasErrorCode: false);
@@ -180,7 +220,16 @@ internal static unsafe class Dom0Runner
         return true;
     }
 
+    // Up to 15 bytes of Dom0's code at RIP, through its own page tables, from Dom0's frames only;
+    // the count fetched.
+    public static int FetchCode(KernelCore<RangePhysicalMemory> core, byte* v, Span<byte> code, bool longMode)
+    {
+        ulong linear = *(ulong*)(v + Vmcb.Rip) + (longMode ? 0 : *(ulong*)(v + Vmcb.Cs + 8));
+        return GuestPageWalk.Fetch(new Dom0MemoryReader(core), *(ulong*)(v + Vmcb.Cr0), *(ulong*)(v + Vmcb.Cr3),
+            *(ulong*)(v + Vmcb.Cr4), *(ulong*)(v + Vmcb.Efer), linear, code);
+    }
+
     // Error code 0 where the exception has one.
-    private static void Inject(byte* v, byte vector, bool hasErrorCode) =>
+    public static void Inject(byte* v, byte vector, bool hasErrorCode) =>
         *(ulong*)(v + Vmcb.EventInjection) = vector | Vmcb.EventException | Vmcb.EventValid | (hasErrorCode ? Vmcb.EventErrorCodeValid : 0);
 }

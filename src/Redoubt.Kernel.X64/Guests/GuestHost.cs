@@ -37,7 +37,7 @@ internal static unsafe class GuestHost
             Log.Error("launch"u8).Text("no guest archive: pass artifacts/image/guests.cpio as -initrd (PVH) or put it on the ESP as \\EFI\\redoubt\\boot.cpio (UEFI)"u8).End();
             return null;
         }
-        KernelCore<RangePhysicalMemory>? core = CreateCore(boot, imageRange, archive, PoolFrames);
+        KernelCore<RangePhysicalMemory>? core = CreateCore(boot, imageRange, archive, PoolFrames, Config);
         if (core is null)
             return null;
         Log.Info("launch"u8).Text("guest archive at "u8).Hex(archive.Start).Text(" ("u8).Decimal(archive.Length).Text(" bytes)"u8).End();
@@ -51,7 +51,7 @@ internal static unsafe class GuestHost
 
     // The kernel core over all RAM, laid out by MachineLayout (the pool clear of the boot
     // archive); null, logged, when the machine cannot hold it.
-    public static KernelCore<RangePhysicalMemory>? CreateCore(BootInfo boot, AddressRange image, AddressRange archive, ulong poolFrames)
+    public static KernelCore<RangePhysicalMemory>? CreateCore(BootInfo boot, AddressRange image, AddressRange archive, ulong poolFrames, KernelConfig config)
     {
         MachineLayout? layout = MachineLayout.Create(boot.Memory, image, archive, poolFrames);
         if (layout is null)
@@ -60,7 +60,7 @@ internal static unsafe class GuestHost
             return null;
         }
         var physical = new RangePhysicalMemory(0, layout.Value.FrameCount);
-        KernelCore<RangePhysicalMemory>? core = KernelCore<RangePhysicalMemory>.Create(physical, Config, layout.Value);
+        KernelCore<RangePhysicalMemory>? core = KernelCore<RangePhysicalMemory>.Create(physical, config, layout.Value);
         if (core is null)
         {
             Log.Error("core"u8).Text("the kernel core does not fit this machine"u8).End();

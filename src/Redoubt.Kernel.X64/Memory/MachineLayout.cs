@@ -1,12 +1,14 @@
 using Redoubt.Kernel.Boot;
 using Redoubt.Kernel.Memory;
 using Redoubt.Kernel.Paging;
+using Redoubt.Kernel.X64.Cpu;
 
 namespace Redoubt.Kernel.X64.Memory;
 
 // Who owns each physical frame when the kernel core takes over all RAM (frame number =
 // physical address / 4 KiB). The kernel keeps its image (code, data, stacks, arena, its own
-// table pool); usable RAM below 1 MiB is Dom0's like the rest (Linux needs some for its real-mode
+// table pool) and the page below 1 MiB where the other CPUs start (SecondaryCpus); the rest of
+// usable RAM below 1 MiB is Dom0's like the rest (Linux needs some for its real-mode
 // trampoline; the boot protocol's structures there were copied into BootInfo); the core's pool of
 // table frames is the first run of RAM large enough above the image that touches no boot
 // module; every other whole frame of usable RAM is Dom0's; everything else is no RAM.
@@ -25,7 +27,7 @@ internal readonly struct MachineLayout : IFrameLayout
         _module = module;
     }
 
-    // One past the last frame of usable RAM.
+    // One past the last frame of usable RAM or of Redoubt's own loader memory (UEFI).
     public ulong FrameCount
     {
         get
@@ -33,7 +35,7 @@ internal readonly struct MachineLayout : IFrameLayout
             ulong end = 0;
             foreach (MemoryRegion region in _memory.Regions)
             {
-                if (region.Kind == MemoryKind.Usable && region.End > end)
+                if ((region.Kind == MemoryKind.Usable || region.Kind == MemoryKind.Loader) && region.End > end)
                     end = region.End;
             }
             return end / FrameSize;
@@ -63,18 +65,21 @@ internal readonly struct MachineLayout : IFrameLayout
     public FrameState InitialState(ulong frame)
     {
         ulong address = frame * FrameSize;
-        if (!IsUsable(address))
+        // UEFI loader memory is Redoubt's image and what its loader read (the boot archive).
+        if (IsIn(address, MemoryKind.Loader))
+            return FrameState.Hypervisor;
+        if (!IsIn(address, MemoryKind.Usable))
             return FrameState.Mmio;
-        if (_image.Contains(address))
+        if (_image.Contains(address) || address == SecondaryCpus.TrampolinePage)
             return FrameState.Hypervisor;
         return _pool.Contains(address) ? FrameState.Free : FrameState.Dom0;
     }
 
-    private bool IsUsable(ulong address)
+    private bool IsIn(ulong address, MemoryKind kind)
     {
         foreach (MemoryRegion region in _memory.Regions)
         {
-            if (region.Kind == MemoryKind.Usable && address >= region.Base && address + FrameSize <= region.End)
+            if (region.Kind == kind && address >= region.Base && address + FrameSize <= region.End)
                 return true;
         }
         return false;

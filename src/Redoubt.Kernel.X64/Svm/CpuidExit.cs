@@ -26,6 +26,10 @@ internal static unsafe class CpuidExit
         hardware.Switch.Rdx = kept.Edx;
     }
 
+    // The leaf as this CPU reports it, through the same filter: for the leaves that name the
+    // CPU (its APIC ID, its place in the topology), which differ from CPU to CPU.
+    public static void AnswerFromThisCpu(SvmVcpu hardware, byte* v) => AnswerUnkept(hardware, v, (uint)*(ulong*)(v + Vmcb.Rax));
+
     // Leaves the table does not keep (subleaf-dependent, past the caps).
     private static void AnswerUnkept(SvmVcpu hardware, byte* v, uint leaf)
     {

@@ -43,8 +43,9 @@ internal static unsafe class SvmSupport
     // XCR0 while the kernel runs; 0 until Enable.
     public static ulong HostXcr0 { get; private set; }
 
-    // False when firmware disabled SVM (VM_CR.SVMDIS) or the CPU lacks XSAVE (every CPU with
-    // SVM and nested paging has it; the world switch relies on it).
+    // Enables SVM and XSAVE on the calling CPU, with its own host save area. False when firmware
+    // disabled SVM (VM_CR.SVMDIS) or the CPU lacks XSAVE (every CPU with SVM and nested paging
+    // has it; the world switch relies on it).
     public static bool Enable(ulong hostSaveArea)
     {
         if ((Cpu.Cpu.ReadMsr(VmCrMsr) & VmCrSvmDisable) != 0 || !EnableXsave())
@@ -57,8 +58,13 @@ internal static unsafe class SvmSupport
     // Safe: Cpuid writes four words into the stack buffer it is given.
     private static bool EnableXsave()
     {
+        // A secondary CPU takes the boot CPU's choice: every CPU runs with the same XCR0.
         if (HostXcr0 != 0)
+        {
+            Cpu.Cpu.WriteCr4(Cpu.Cpu.ReadCr4() | Cpu.Cpu.Cr4OsXsave);
+            Cpu.Cpu.WriteXcr0(HostXcr0);
             return true;
+        }
         uint* registers = stackalloc uint[4];
         Cpu.Cpu.Cpuid(1, 0, registers);
         if ((registers[2] & (1u << 26)) == 0)

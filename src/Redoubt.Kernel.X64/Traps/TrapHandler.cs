@@ -13,6 +13,8 @@ internal static unsafe class TrapHandler
 {
     // Safe: the frame pointer comes from Boot/traps.asm and points at the registers it pushed.
 
+    private const ulong NmiVector = 2;
+
     [UnmanagedCallersOnly(EntryPoint = "RedoubtTrap")]
     private static void OnTrap(TrapFrame* frame)
     {
@@ -23,6 +25,10 @@ internal static unsafe class TrapHandler
             return;
         }
         if (frame->Vector == LocalApic.SpuriousVector)
+            return;
+        // An NMI while Redoubt runs: Dom0 exited for it (the NMI intercept) and the NMI, held
+        // while GIF was clear, is taken here. The Dom0 runner decides what it was (Dom0Runner).
+        if (frame->Vector == NmiVector)
             return;
         if (!Panic.Begin())
             Panic.Stop();

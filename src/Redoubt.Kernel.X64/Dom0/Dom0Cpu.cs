@@ -1,0 +1,35 @@
+using Redoubt.Kernel.X64.Svm;
+
+namespace Redoubt.Kernel.X64.Dom0;
+
+// One physical CPU's share of Dom0: Dom0's vCPU with the same index runs on it and nowhere else
+// (vCPU n = CPU n, same APIC ID). Secondary vCPUs start when Dom0 sends INIT then STARTUP to
+// their APIC ID (Dom0Apic), as on hardware; until then their CPU waits in Redoubt.
+internal sealed class Dom0Cpu
+{
+    public const int Parked = 0, InitReceived = 1, Started = 2;
+
+    public Dom0Cpu(int index, uint apicId, SvmVcpu vcpu, ulong hostSaveArea, ulong trapStackTop)
+    {
+        Index = index;
+        ApicId = apicId;
+        Vcpu = vcpu;
+        HostSaveArea = hostSaveArea;
+        TrapStackTop = trapStackTop;
+    }
+
+    public int Index { get; }
+    public uint ApicId { get; }
+    public SvmVcpu Vcpu { get; }
+    public ulong HostSaveArea { get; }
+    public ulong TrapStackTop { get; }
+
+    // Parked, InitReceived or Started; written by the CPU that handles Dom0's IPI, read by this
+    // CPU while it waits (volatile accesses).
+    public volatile int StartState;
+    // The STARTUP vector: the vCPU starts in real mode at vector * 4 KiB.
+    public volatile int StartVector;
+    // 1 while this CPU runs Dom0 (between the TLB check and the exit): a TLB shootdown must
+    // interrupt it; 0 while it is in Redoubt, where it checks before the next entry.
+    public int InGuest;
+}
