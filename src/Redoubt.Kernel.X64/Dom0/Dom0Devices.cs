@@ -1,3 +1,5 @@
+using System;
+using Redoubt.Kernel.Boot;
 using Redoubt.Kernel.Hypercalls;
 using Redoubt.Kernel.Memory;
 using Redoubt.Kernel.Paging;
@@ -11,20 +13,29 @@ namespace Redoubt.Kernel.X64.Dom0;
 // I/O APIC pages) and everything from the end of RAM up to the CPU's physical address width,
 // except what Redoubt keeps: the TPM's register window (TCG PC Client: FED4_0000h, five 4 KiB
 // localities), so that Dom0 neither finds nor drives the TPM, and the local APIC page, whose
-// accesses Redoubt carries out itself (Dom0Apic).
+// accesses Redoubt carries out itself (Dom0Apic), and the register windows of the devices whose
+// ACPI tables Redoubt hid (Dom0Acpi: the IOMMUs, a TPM).
 internal static class Dom0Devices
 {
     private const ulong Page = 4096, TpmBase = 0xFED4_0000, TpmEnd = 0xFED4_5000;
 
-    // Ranges never mapped into Dom0, sorted, not overlapping.
-    private static readonly AddressRange[] s_kept =
-    [
-        new AddressRange(TpmBase, TpmEnd),
-        new AddressRange(0xFEE0_0000, 0xFEE0_1000),
-    ];
+    private const int MaxKept = 32;
 
-    public static bool Map(KernelCore<RangePhysicalMemory> core, ulong physicalAddressLimit)
+    // Ranges never mapped into Dom0: the fixed ones, then the register windows of the devices
+    // whose ACPI tables were hidden (the IOMMUs, a TPM elsewhere).
+    private static readonly AddressRange[] s_kept = new AddressRange[MaxKept];
+    private static int s_keptCount;
+
+    public static bool Map(KernelCore<RangePhysicalMemory> core, ulong physicalAddressLimit, ReadOnlySpan<AcpiRegisterWindow> windows)
     {
+        s_keptCount = 0;
+        Keep(TpmBase, TpmEnd);
+        Keep(0xFEE0_0000, 0xFEE0_1000);
+        foreach (AcpiRegisterWindow window in windows)
+        {
+            if (!Keep(window.Base & ~(Page - 1), (window.End + Page - 1) & ~(Page - 1)))
+                return false;
+        }
         FrameTable frames = core.Machine.Frames;
         ulong tableEnd = frames.FrameCount * Page;
         for (ulong frame = 0; frame < frames.FrameCount;)
@@ -44,12 +55,24 @@ internal static class Dom0Devices
         return tableEnd >= physicalAddressLimit || MapExceptKept(core, tableEnd, physicalAddressLimit);
     }
 
+    private static bool Keep(ulong start, ulong end)
+    {
+        if (s_keptCount == MaxKept)
+        {
+            Log.Error("dom0"u8).Text("more than "u8).Decimal(MaxKept).Text(" device ranges to keep from Dom0"u8).End();
+            return false;
+        }
+        s_kept[s_keptCount++] = new AddressRange(start, end);
+        return true;
+    }
+
     private static bool MapExceptKept(KernelCore<RangePhysicalMemory> core, ulong start, ulong end)
     {
         if (start >= end)
             return true;
-        foreach (AddressRange kept in s_kept)
+        for (int i = 0; i < s_keptCount; i++)
         {
+            AddressRange kept = s_kept[i];
             if (kept.Intersects(start, end))
                 return MapExceptKept(core, start, kept.Start) && MapExceptKept(core, kept.End, end);
         }

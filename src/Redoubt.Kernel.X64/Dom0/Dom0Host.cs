@@ -57,7 +57,9 @@ internal static unsafe class Dom0Host
             return;
         if (!Dom0Loader.Load(core, boot, archive, AppendedCommandLine(boot.CommandLine), out Dom0Entry entry))
             return;
-        if (!Dom0Devices.Map(core, PhysicalAddressLimit()))
+        Span<AcpiRegisterWindow> windows = stackalloc AcpiRegisterWindow[Dom0Acpi.MaxWindows];
+        int windowCount = Dom0Acpi.HideKeptDevices(boot.RsdpAddress, windows);
+        if (windowCount < 0 || !Dom0Devices.Map(core, PhysicalAddressLimit(), windows.Slice(0, windowCount)))
             return;
         ReadOnlySpan<byte> marker = BootCommandLine.Value(boot.CommandLine, "redoubt.marker"u8);
         if (marker.Length == 1 && marker[0] == (byte)'1')

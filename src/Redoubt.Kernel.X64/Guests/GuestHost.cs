@@ -74,12 +74,40 @@ internal static unsafe class GuestHost
         return core;
     }
 
+    // True when every byte of range lies in usable RAM or Redoubt's own loader memory.
+    private static bool IsRam(MemoryMap memory, AddressRange range)
+    {
+        ulong at = range.Start;
+        while (at < range.End)
+        {
+            ulong next = at;
+            foreach (MemoryRegion region in memory.Regions)
+            {
+                if ((region.Kind == MemoryKind.Usable || region.Kind == MemoryKind.Loader) && at >= region.Base && at < region.End)
+                    next = region.End;
+            }
+            if (next == at)
+                return false;
+            at = next;
+        }
+        return true;
+    }
+
     // The boot archive: the first boot module (PVH -initrd, or the file on the ESP), else on
     // QEMU the fw_cfg file opt/org.redoubt/guests read into RAM above the image.
     public static AddressRange FindArchive(BootInfo boot, AddressRange image)
     {
         if (boot.ModuleLength != 0)
-            return new AddressRange(boot.ModuleBase, boot.ModuleBase + boot.ModuleLength);
+        {
+            var module = new AddressRange(boot.ModuleBase, boot.ModuleBase + boot.ModuleLength);
+            if (IsRam(boot.Memory, module))
+                return module;
+            // QEMU's PVH loader puts -initrd at the top of RAM below 4 GiB, where firmware may
+            // later keep its own tables (a TPM's log grows them): then both overlap.
+            Log.Error("boot"u8).Text("the boot archive at "u8).Hex(module.Start).Text("-"u8).Hex(module.End - 1)
+                .Text(" runs into memory the firmware keeps (QEMU puts -initrd at the top of RAM, where firmware tables may grow): boot through UEFI, where the archive is a file on the ESP"u8).End();
+            return default;
+        }
         if (!FirmwareConfig.Find("opt/org.redoubt/guests"u8, out ushort selector, out uint size) || size == 0)
             return default;
         foreach (MemoryRegion region in boot.Memory.Regions)
