@@ -38,8 +38,8 @@ public static class LinuxBootParams
         kernelImage.Slice(LinuxKernelLayout.SetupHeaderOffset, layout.SetupHeaderLength).CopyTo(zeroPage.Slice(LinuxKernelLayout.SetupHeaderOffset));
         zeroPage[TypeOfLoader] = UndefinedLoader;
         zeroPage[LoadFlags] = (byte)(layout.LoadFlags & ~CanUseHeap);
-        // The 32-bit entry is not used, but code32_start is the documented place for a
-        // relocated kernel's load address; one above 4 GiB cannot be written there.
+        // code32_start: where a relocated kernel was loaded, and Dom0's entry (the 32-bit
+        // boot protocol); one above 4 GiB cannot be written there.
         if (config.KernelAddress < FourGiB)
             LittleEndian.WriteUInt32(zeroPage, Code32Start, (uint)config.KernelAddress);
         if (config.RamdiskSize != 0)

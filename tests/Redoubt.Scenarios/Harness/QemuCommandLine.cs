@@ -28,6 +28,26 @@ public static class QemuCommandLine
         "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     ];
 
+    /// <summary>A Dom0 machine: the same q35 and CPU model with <paramref name="cpus"/> CPUs;
+    /// COM1, Dom0's console, on QEMU's stdio (no signals: Ctrl-C is typed into Dom0); COM2,
+    /// Redoubt's log once Dom0 runs, to a file.</summary>
+    public static IEnumerable<string> Dom0Machine(int cpus, string redoubtLog) =>
+    [
+        "-accel", "tcg",
+        "-machine", "q35",
+        "-cpu", "EPYC,+svm,+npt",
+        "-m", "256M",
+        "-smp", cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "-no-reboot",
+        "-display", "none",
+        "-monitor", "none",
+        "-nic", "none",
+        "-chardev", "stdio,id=dom0console,signal=off",
+        "-serial", "chardev:dom0console",
+        "-serial", "file:" + redoubtLog,
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+    ];
+
     /// <summary>PVH: QEMU loads the ELF itself and passes the command line in start_info and
     /// the guest archive as the first boot module.</summary>
     public static IEnumerable<string> Pvh(string elf, string guests, string cmdline) =>

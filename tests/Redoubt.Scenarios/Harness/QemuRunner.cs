@@ -26,6 +26,30 @@ public sealed class QemuRunner(string elfImage, string efiImage)
 
     private static readonly SemaphoreSlim Slots = new(Math.Clamp(Environment.ProcessorCount, 1, 2));
 
+    /// <summary>How many QEMU CPUs may run at once (one host thread each).</summary>
+    public static int SlotCount => Math.Clamp(Environment.ProcessorCount, 1, 2);
+
+    /// <summary>Takes <paramref name="count"/> of the run slots (a QEMU with n CPUs takes n, at
+    /// most all of them); release each with <see cref="ReleaseSlot"/>. Slots are taken one at a
+    /// time under a gate, so two multi-CPU runs never hold half each.</summary>
+    public static async Task AcquireSlotsAsync(int count)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            for (int i = 0; i < Math.Min(count, SlotCount); i++)
+                await Slots.WaitAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static void ReleaseSlots(int count) => Slots.Release(Math.Min(count, SlotCount));
+
+    private static readonly SemaphoreSlim Gate = new(1);
+
     /// <summary>The ESP path of the boot archive the UEFI image reads, relative to the ESP.</summary>
     public static readonly string EspArchivePath = Path.Combine("EFI", "redoubt", "boot.cpio");
 

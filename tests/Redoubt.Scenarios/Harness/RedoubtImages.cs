@@ -12,6 +12,7 @@ public sealed class RedoubtImages : IAsyncLifetime
 {
     private static readonly Lazy<Task<ImageBuild>> Build = new(() => ImageBuild.RunAsync(RepoRoot.Path));
     private static readonly ConcurrentDictionary<(BootPath, string, UefiArchive), Lazy<Task<QemuResult>>> Runs = new();
+    private static readonly ConcurrentDictionary<(BootPath, string), Lazy<Task<Dom0Result>>> Dom0Runs = new();
 
     public Task InitializeAsync() => Build.Value;
 
@@ -25,6 +26,16 @@ public sealed class RedoubtImages : IAsyncLifetime
     /// archive on the ESP and the guest archive only in fw_cfg (the kernel's fallback).</summary>
     public Task<QemuResult> BootUefiWithFwCfgArchiveAsync(string scenario) =>
         BootWithCommandLineAsync(BootPath.Uefi, "redoubt.scenario=" + scenario, UefiArchive.FirmwareConfig);
+
+    /// <summary>The result of booting Dom0 on <paramref name="path"/>; runs with the same name
+    /// share one QEMU run (the name stands for the options).</summary>
+    public async Task<Dom0Result> Dom0Async(BootPath path, string name, Dom0Options options)
+    {
+        ImageBuild build = await Build.Value;
+        if (build.Failure is not null)
+            throw new InvalidOperationException("The kernel images did not build, so no scenario can run.\n" + build.Failure);
+        return await Dom0Runs.GetOrAdd((path, name), _ => new Lazy<Task<Dom0Result>>(() => Dom0Session.RunAsync(build, path, options))).Value;
+    }
 
     /// <summary>artifacts/image, where the images and archives are.</summary>
     public static string ImageDirectory => System.IO.Path.Combine(RepoRoot.Path, "artifacts", "image");

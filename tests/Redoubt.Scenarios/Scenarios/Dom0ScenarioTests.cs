@@ -1,0 +1,132 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Redoubt.Scenarios.Collections;
+using Redoubt.Scenarios.Harness;
+using Xunit;
+
+namespace Redoubt.Scenarios.Scenarios;
+
+/// <summary>Debian's Linux (artifacts/image/dom0.cpio: its kernel, an initramfs with busybox and
+/// redoubtctl) booted as Dom0 under Redoubt with two CPUs: what a user of Dom0 would check.</summary>
+[Collection(Dom0Collection.Name)]
+public sealed class Dom0ScenarioTests(RedoubtImages images)
+{
+    // busybox ash as root in /.
+    private const string Prompt = "/ # ";
+
+    [Theory]
+    [InlineData(BootPath.Pvh)]
+    [InlineData(BootPath.Uefi)]
+    public async Task Dom0_boots_to_a_shell_on_both_cpus_and_poweroff_ends_the_machine(BootPath path)
+    {
+        Dom0Result run = await images.Dom0Async(path, "shell", new Dom0Options
+        {
+            Responses = [(Prompt, "grep -c ^processor /proc/cpuinfo\n"), (Prompt, "poweroff\n")],
+        });
+        Assert.True(run.Console.Contains("redoubt-dom0: ready", StringComparison.Ordinal), "Dom0's init never ran.\n" + run.Describe());
+        Assert.True(Regex.IsMatch(run.Console, @"grep -c \^processor /proc/cpuinfo\r?\n2\r?\n"), "Dom0 does not see 2 CPUs at its shell.\n" + run.Describe());
+        Assert.True(run.Console.Contains("reboot: Power down", StringComparison.Ordinal), "Dom0 did not power the machine off.\n" + run.Describe());
+        Assert.True(run.Exit == QemuExit.Shutdown, "QEMU should end cleanly on Dom0's poweroff.\n" + run.Describe());
+        Assert.Matches(@"Dom0 starts CPU 1 \(APIC ID 1\) at 0x[0-9a-f]{16}", run.RedoubtLog);
+        Assert.Contains("log continued from COM1", run.RedoubtLog);
+    }
+
+    [Fact]
+    public async Task Redoubtctl_info_in_dom0_matches_what_redoubt_logged()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "info", new Dom0Options { Dom0Args = "redoubt.test=info" });
+        Assert.True(run.TestValue("info", "exit_status") == "0", "redoubtctl info failed.\n" + run.Describe());
+        Match core = Regex.Match(run.Console, @"core: kernel core over (\d+) frames: (\d+) Dom0, ");
+        Assert.True(core.Success, "Redoubt's kernel core line is missing.\n" + run.Describe());
+        Assert.Equal("2", run.InfoValue("cpus"));
+        Assert.Equal(core.Groups[1].Value, run.InfoValue("frames.total"));
+        ulong total = ulong.Parse(run.InfoValue("frames.total")!);
+        ulong sum = 0;
+        foreach (string key in new[] { "frames.free", "frames.hypervisor", "frames.dom0", "frames.guest_private", "frames.guest_shared", "frames.page_table", "frames.other" })
+            sum += ulong.Parse(run.InfoValue(key) ?? throw new Xunit.Sdk.XunitException($"{key} missing.\n" + run.Describe()));
+        Assert.Equal(total, sum);
+        Assert.Equal(total - ulong.Parse(run.InfoValue("frames.dom0")!) - ulong.Parse(run.InfoValue("frames.other")!), ulong.Parse(run.InfoValue("frames.kept")!));
+        Assert.Equal("0", run.InfoValue("vms"));
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
+    public async Task Dom0_reads_redoubts_memory_through_dev_mem_and_never_sees_a_byte_of_it()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "devmem", new Dom0Options { RedoubtArgs = "redoubt.marker=1", Dom0Args = "redoubt.test=devmem" });
+        Assert.Matches(@"marker written over \d+ (KiB|MiB) of Redoubt's unused table frames", run.Console);
+        Assert.True(int.Parse(run.TestValue("devmem", "ranges") ?? "0") > 0, "Dom0 found no reserved range to read.\n" + run.Describe());
+        Assert.True(run.TestValue("devmem", "marker_hits") == "0", "Dom0 read Redoubt's marker.\n" + run.Describe());
+        Assert.Matches(@"\[WARN\] dom0: refused read of physical 0x[0-9a-f]{16} \(not Dom0's\)", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, "Dom0 should go on and power off.\n" + run.Describe());
+    }
+
+    // A machine with an Intel IOMMU and a TPM 2.0. Through UEFI: under PVH, SeaBIOS's TPM tables
+    // grow into QEMU's -initrd.
+    private static readonly Dom0Options Hidden = new()
+    {
+        Dom0Args = "redoubt.test=hidden",
+        Tpm = true,
+        ExtraQemu = ["-device", "intel-iommu"],
+    };
+
+    [Fact]
+    public async Task Dom0_sees_no_svm_no_iommu_and_no_tpm()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Uefi, "hidden", Hidden);
+        Assert.True(run.TestValue("hidden", "svm") == "0", "Dom0 sees SVM.\n" + run.Describe());
+        Assert.True(run.TestValue("hidden", "iommu") == "0", "Dom0 sees the IOMMU.\n" + run.Describe());
+        Assert.True(run.TestValue("hidden", "tpm") == "0", "Dom0 sees the TPM.\n" + run.Describe());
+        Assert.Matches(@"\[INFO\] acpi: hidden from Dom0: DMAR at 0x[0-9a-f]{16}", run.Console);
+        Assert.Matches(@"\[INFO\] acpi: hidden from Dom0: TPM2 at 0x[0-9a-f]{16}", run.Console);
+        Assert.Contains("[INFO] acpi: kept from Dom0: registers 0x00000000fed90000-0x00000000fed90fff", run.Console);
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
+    public async Task Without_redoubt_the_same_linux_sees_svm_the_iommu_and_the_tpm()
+    {
+        // The control: the self-test finds what is there.
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "hidden bare", Hidden with { Bare = true });
+        Assert.True(run.TestValue("hidden", "svm") == "1", "the self-test misses SVM.\n" + run.Describe());
+        Assert.True(run.TestValue("hidden", "iommu") == "1", "the self-test misses the IOMMU.\n" + run.Describe());
+        Assert.True(run.TestValue("hidden", "tpm") == "1", "the self-test misses the TPM.\n" + run.Describe());
+    }
+
+    [Fact]
+    public async Task A_virtio_disk_works_in_dom0_and_keeps_what_it_wrote()
+    {
+        string disk = Path.Combine(Path.GetTempPath(), $"redoubt-dom0-disk-{Guid.NewGuid():N}.img");
+        File.WriteAllBytes(disk, new byte[4 << 20]);
+        try
+        {
+            Dom0Result run = await images.Dom0Async(BootPath.Pvh, "disk " + disk, new Dom0Options
+            {
+                Dom0Args = "redoubt.test=disk",
+                ExtraQemu = ["-drive", $"file={disk},format=raw,if=virtio"],
+            });
+            Assert.True(run.TestValue("disk", "match") == "1", "the disk did not read back what Dom0 wrote.\n" + run.Describe());
+            Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+            // What Dom0 wrote is on the disk image, seen from outside the machine.
+            byte[] image = File.ReadAllBytes(disk);
+            Assert.Equal("dom0-disk 00000\ndom0-disk 00001\n", Encoding.ASCII.GetString(image, 0, 32));
+            Assert.Equal("dom0-disk 65535\n", Encoding.ASCII.GetString(image, (1 << 20) - 16, 16));
+        }
+        finally
+        {
+            File.Delete(disk);
+        }
+    }
+
+    [Fact]
+    public async Task A_dom0_that_triple_faults_resets_the_machine_and_does_not_hang_it()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "triplefault", new Dom0Options { Dom0Args = "reboot=triple redoubt.test=triplefault" });
+        Assert.True(run.TestValue("triplefault", "reboot") == "triple-fault", "the self-test did not run.\n" + run.Describe());
+        Assert.Matches(@"\[ERROR\] dom0: Dom0 shut down \(triple fault\) at rip 0x[0-9a-f]{16} after \d+ exits: resetting the machine", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, "QEMU should end (-no-reboot turns the reset into an exit).\n" + run.Describe());
+    }
+}
