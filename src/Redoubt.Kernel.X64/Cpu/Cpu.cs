@@ -80,6 +80,10 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtDisableInterrupts")]
     public static extern void DisableInterrupts();
 
+    // HLT with interrupts as they are: with them disabled, only an NMI (or INIT, SMI) wakes it.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtHalt")]
+    public static extern void Halt();
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtHaltForever")]
     public static extern void HaltForever();
 

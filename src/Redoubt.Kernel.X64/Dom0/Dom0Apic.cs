@@ -81,6 +81,18 @@ internal static unsafe class Dom0Apic
         return true;
     }
 
+    // The target CPU halts with interrupts off until an NMI; one sent before it reached its HLT
+    // is lost, so NMIs go out until it answers (at once, in practice), for at most ~100 ms.
+    private static void Wake(Dom0Cpu target)
+    {
+        for (int attempt = 0; attempt < 100 && target.StartState != Dom0Cpu.Running; attempt++)
+        {
+            LocalApic.SendNmi(target.ApicId);
+            for (int spin = 0; spin < 20_000 && target.StartState != Dom0Cpu.Running; spin++)
+                Cpu.Cpu.Pause();
+        }
+    }
+
     private static void Write(Dom0Cpu cpu, int register, uint value)
     {
         uint mode = value & DeliveryModeMask;
@@ -113,6 +125,7 @@ internal static unsafe class Dom0Apic
             {
                 target.StartVector = (int)(value & 0xFF);
                 target.StartState = Dom0Cpu.Started;
+                Wake(target);
                 Log.Info("dom0"u8).Text("Dom0 starts CPU "u8).Decimal((ulong)target.Index).Text(" (APIC ID "u8).Decimal(target.ApicId)
                     .Text(") at "u8).Hex((ulong)target.StartVector << 12).End();
             }

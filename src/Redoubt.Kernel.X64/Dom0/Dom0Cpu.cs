@@ -7,7 +7,7 @@ namespace Redoubt.Kernel.X64.Dom0;
 // their APIC ID (Dom0Apic), as on hardware; until then their CPU waits in Redoubt.
 internal sealed class Dom0Cpu
 {
-    public const int Parked = 0, InitReceived = 1, Started = 2;
+    public const int Parked = 0, InitReceived = 1, Started = 2, Running = 3;
 
     public Dom0Cpu(int index, uint apicId, SvmVcpu vcpu, ulong hostSaveArea, ulong trapStackTop)
     {
@@ -24,8 +24,8 @@ internal sealed class Dom0Cpu
     public ulong HostSaveArea { get; }
     public ulong TrapStackTop { get; }
 
-    // Parked, InitReceived or Started; written by the CPU that handles Dom0's IPI, read by this
-    // CPU while it waits (volatile accesses).
+    // Parked, InitReceived or Started, written by the CPU that handles Dom0's IPI; Running,
+    // written by this CPU once it woke up to start its vCPU (volatile accesses).
     public volatile int StartState;
     // The STARTUP vector: the vCPU starts in real mode at vector * 4 KiB.
     public volatile int StartVector;

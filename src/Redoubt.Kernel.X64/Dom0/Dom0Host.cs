@@ -137,7 +137,7 @@ internal static unsafe class Dom0Host
         Log.Info("smp"u8).Text(""u8).Decimal((ulong)online).Text(" of "u8).Decimal((ulong)cpus.Length).Text(" CPUs online under Redoubt"u8).End();
     }
 
-    // A secondary CPU's life: its own GDT, TSS and SVM, then wait for Dom0's STARTUP and run
+    // A secondary CPU's life: its own GDT, TSS and SVM, then wait (halted) for Dom0's STARTUP and run
     // its vCPU for good. Allocates nothing (SecondaryCpus' invariant).
     [UnmanagedCallersOnly]
     private static void SecondaryMain(ulong index)
@@ -151,8 +151,12 @@ internal static unsafe class Dom0Host
             Cpu.Cpu.HaltForever();
         }
         Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id).Text(") waits for Dom0's STARTUP"u8).End();
+        // Halted, not spinning: under QEMU a spinning CPU takes a host core from the others.
+        // Dom0Apic wakes it with an NMI (which the halt takes with interrupts off) until it
+        // answers Running.
         while (cpu.StartState != Dom0Cpu.Started)
-            Cpu.Cpu.Pause();
+            Cpu.Cpu.Halt();
+        cpu.StartState = Dom0Cpu.Running;
         Dom0Vmcb.InitializeStartup(cpu.Vcpu.Vmcb, s_core!.Dom0Table.Root, Asid, s_iopm, s_msrpm, cpu.StartVector);
         Dom0Runner.Run(s_core, cpu);
     }
