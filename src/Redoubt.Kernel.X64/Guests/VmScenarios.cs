@@ -1,4 +1,5 @@
 using System;
+using Redoubt.Kernel.Virtualization;
 using Redoubt.Abi;
 using Redoubt.Kernel.Boot;
 using Redoubt.Kernel.Crypto;
@@ -130,7 +131,7 @@ internal static class VmScenarios
         scheduler.Run(MaxTicks);
         ulong exits = SvmHost.Vcpu(guest.VcpuIndex).Exits;
         Sha256.Hash(System.Runtime.InteropServices.MemoryMarshal.AsBytes(frames.Entries), after);
-        bool same = SameBytes(before, after);
+        bool same = ByteSpans.Same(before, after);
         (same ? Log.Info("accounting"u8) : Log.Error("accounting"u8)).Text("vm "u8).Decimal(guest.Domain).Text(": "u8).Decimal(exits)
             .Text(" exits; frame table "u8).Text(same ? "unchanged"u8 : "CHANGED"u8).Text(" (SHA-256 of "u8).Decimal(frames.FrameCount)
             .Text(" entries before and after); "u8).Decimal(frames.Count(FrameState.GuestPrivate)).Text(" guest frames, "u8)
@@ -151,16 +152,6 @@ internal static class VmScenarios
         (scrubbed ? Log.Info("scrub"u8) : Log.Error("scrub"u8)).Decimal((ulong)destroyed).Text(" VMs destroyed: "u8)
             .Text(scrubbed ? "no vCPU context holds guest state (VMCB, XSAVE area, registers all zero)"u8 : "guest state LEFT in a vCPU context"u8).End();
         return scrubbed && destroyed > 0;
-    }
-
-    private static bool SameBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-                return false;
-        }
-        return a.Length == b.Length;
     }
 
     private static ReadOnlySpan<byte> Name(GuestOutcome outcome) => outcome switch

@@ -85,7 +85,7 @@ public static partial class AcpiTables
         Span<byte> bytes = stackalloc byte[RsdpV2Size];
         if (!TryRead(ref memory, rsdp, bytes.Slice(0, RsdpV1Size)))
             return AcpiStatus.RsdpUnreadable;
-        if (!SameBytes(bytes.Slice(0, RsdpSignature.Length), RsdpSignature))
+        if (!ByteSpans.Same(bytes.Slice(0, RsdpSignature.Length), RsdpSignature))
             return AcpiStatus.BadRsdpSignature;
         if (Sum(bytes.Slice(0, RsdpV1Size)) != 0)
             return AcpiStatus.BadRsdpChecksum;
@@ -276,18 +276,6 @@ public static partial class AcpiTables
         foreach (byte b in bytes)
         {
             if (b != 0)
-                return false;
-        }
-        return true;
-    }
-
-    private static bool SameBytes(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
-    {
-        if (left.Length != right.Length)
-            return false;
-        for (int i = 0; i < left.Length; i++)
-        {
-            if (left[i] != right[i])
                 return false;
         }
         return true;

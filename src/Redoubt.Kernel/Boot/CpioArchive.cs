@@ -1,4 +1,5 @@
 using System;
+using Redoubt.Kernel.Virtualization;
 
 namespace Redoubt.Kernel.Boot;
 
@@ -37,7 +38,7 @@ public static class CpioArchive
             return CpioStatus.Truncated;
 
         ReadOnlySpan<byte> header = archive.Slice(offset, HeaderSize);
-        if (!SameBytes(header.Slice(0, MagicLength), Magic))
+        if (!ByteSpans.Same(header.Slice(0, MagicLength), Magic))
             return CpioStatus.BadMagic;
         for (int field = 0; field < FieldCount; field++)
         {
@@ -59,7 +60,7 @@ public static class CpioArchive
         if (archive[(int)nameEnd - 1] != 0 || ContainsNul(name))
             return CpioStatus.BadName;
         // The trailer needs nothing after its name: the archive may end right there.
-        if (SameBytes(name, TrailerName))
+        if (ByteSpans.Same(name, TrailerName))
             return CpioStatus.EndOfArchive;
 
         long dataStart = AlignUp4(nameEnd);
@@ -90,7 +91,7 @@ public static class CpioArchive
                 break;
             if (status != CpioStatus.Success)
                 return status;
-            if (!SameBytes(entry.Name(archive), name))
+            if (!ByteSpans.Same(entry.Name(archive), name))
                 continue;
             if (found)
                 return CpioStatus.DuplicateName;
@@ -144,17 +145,5 @@ public static class CpioArchive
                 return true;
         }
         return false;
-    }
-
-    private static bool SameBytes(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
-    {
-        if (left.Length != right.Length)
-            return false;
-        for (int i = 0; i < left.Length; i++)
-        {
-            if (left[i] != right[i])
-                return false;
-        }
-        return true;
     }
 }

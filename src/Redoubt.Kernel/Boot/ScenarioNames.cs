@@ -1,4 +1,5 @@
 using System;
+using Redoubt.Kernel.Virtualization;
 
 namespace Redoubt.Kernel.Boot;
 
@@ -52,21 +53,9 @@ public static class ScenarioNames
             return Scenario.Boot;
         foreach (Scenario scenario in All)
         {
-            if (Equal(Of(scenario), name))
+            if (ByteSpans.Same(Of(scenario), name))
                 return scenario;
         }
         return Scenario.Unknown;
-    }
-
-    private static bool Equal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.Length != b.Length)
-            return false;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-                return false;
-        }
-        return true;
     }
 }

@@ -13,22 +13,8 @@ public class Dom0DeviceTests
 {
     private const ulong Page = 4096;
 
-    // 0-3 hypervisor, 4-7 hole, 8-39 Dom0, 40-55 pool, 56-59 hole, 60-95 Dom0.
-    private readonly struct HoleLayout : IFrameLayout
-    {
-        public FrameState InitialState(ulong frame) => frame switch
-        {
-            < 4 => FrameState.Hypervisor,
-            < 8 => FrameState.Mmio,
-            < 40 => FrameState.Dom0,
-            < 56 => FrameState.Free,
-            < 60 => FrameState.Mmio,
-            _ => FrameState.Dom0,
-        };
-    }
-
     private static KernelCore<ArrayPhysicalMemory> Create() =>
-        KernelCore<ArrayPhysicalMemory>.Create(new ArrayPhysicalMemory(96), TestMachine.DefaultConfig(96), new HoleLayout())
+        KernelCore<ArrayPhysicalMemory>.Create(new ArrayPhysicalMemory(96), TestMachine.DefaultConfig(96), new HoleFrameLayout())
         ?? throw new System.InvalidOperationException("layout does not fit");
 
     [Fact]

@@ -12,25 +12,11 @@ namespace Redoubt.Kernel.Tests.Hypercalls;
 // middle, holes that are no RAM, and Dom0's frames around them.
 public class FrameLayoutTests
 {
-    // 0-3 hypervisor, 4-7 hole, 8-39 Dom0, 40-55 pool, 56-59 hole, 60-95 Dom0.
-    private readonly struct HoleLayout : IFrameLayout
-    {
-        public FrameState InitialState(ulong frame) => frame switch
-        {
-            < 4 => FrameState.Hypervisor,
-            < 8 => FrameState.Mmio,
-            < 40 => FrameState.Dom0,
-            < 56 => FrameState.Free,
-            < 60 => FrameState.Mmio,
-            _ => FrameState.Dom0,
-        };
-    }
-
     private static KernelCore<ArrayPhysicalMemory> Create()
     {
         var physical = new ArrayPhysicalMemory(96);
         physical.Frame(45).Fill(0xAB);
-        return KernelCore<ArrayPhysicalMemory>.Create(physical, TestMachine.DefaultConfig(96), new HoleLayout())
+        return KernelCore<ArrayPhysicalMemory>.Create(physical, TestMachine.DefaultConfig(96), new HoleFrameLayout())
             ?? throw new System.InvalidOperationException("layout does not fit");
     }
 

@@ -36,17 +36,7 @@ public static class Dom0Session
         {
             using var dir = new TempDirectory("redoubt-dom0-");
             string redoubtLog = dir.File("redoubt.log");
-            var start = new ProcessStartInfo("timeout")
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = dir.Path,
-            };
-            int guardSeconds = (int)Math.Ceiling(timeout.TotalSeconds) + 5;
-            foreach (string arg in new[] { "--foreground", "--kill-after=5", guardSeconds.ToString(CultureInfo.InvariantCulture) + "s", QemuCommandLine.Qemu })
-                start.ArgumentList.Add(arg);
+            ProcessStartInfo start = QemuRunner.GuardedQemu(dir, timeout);
             foreach (string arg in QemuCommandLine.Dom0Machine(options.Cpus, redoubtLog))
                 start.ArgumentList.Add(arg);
             foreach (string arg in options.Bare ? BareOptions(options.Dom0Args) : BootOptions(build, path, dir, options.CommandLine))

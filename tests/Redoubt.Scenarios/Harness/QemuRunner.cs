@@ -132,6 +132,20 @@ public sealed class QemuRunner(string elfImage, string efiImage)
 
     private static ProcessStartInfo StartInfo(TempDirectory dir, string consoleLog, IEnumerable<string> bootOptions, TimeSpan timeout)
     {
+        ProcessStartInfo start = GuardedQemu(dir, timeout);
+        foreach (string arg in QemuCommandLine.Machine(consoleLog))
+            start.ArgumentList.Add(arg);
+        foreach (string arg in bootOptions)
+            start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    /// <summary>QEMU under coreutils' timeout, its stdio redirected, run in the run's directory;
+    /// the caller adds QEMU's options. The guard fires after the harness's own deadline; it only
+    /// matters if the test host is killed without a chance to clean up. --foreground keeps QEMU
+    /// in the test host's process group, so Ctrl-C on the test run reaches it too.</summary>
+    public static ProcessStartInfo GuardedQemu(TempDirectory dir, TimeSpan timeout)
+    {
         var start = new ProcessStartInfo("timeout")
         {
             UseShellExecute = false,
@@ -140,18 +154,11 @@ public sealed class QemuRunner(string elfImage, string efiImage)
             RedirectStandardError = true,
             WorkingDirectory = dir.Path,
         };
-        // The guard fires after the harness's own deadline; it only matters if the test host is
-        // killed without a chance to clean up. --foreground keeps QEMU in the test host's
-        // process group, so Ctrl-C on the test run reaches it too.
         int guardSeconds = (int)Math.Ceiling(timeout.TotalSeconds) + 5;
         start.ArgumentList.Add("--foreground");
         start.ArgumentList.Add("--kill-after=5");
         start.ArgumentList.Add(guardSeconds.ToString(CultureInfo.InvariantCulture) + "s");
         start.ArgumentList.Add(QemuCommandLine.Qemu);
-        foreach (string arg in QemuCommandLine.Machine(consoleLog))
-            start.ArgumentList.Add(arg);
-        foreach (string arg in bootOptions)
-            start.ArgumentList.Add(arg);
         return start;
     }
 
