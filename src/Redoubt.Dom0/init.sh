@@ -138,8 +138,9 @@ read_range() {
 # In this test mode Redoubt fills the frames it keeps with a 16-byte marker. Dom0's memory map
 # lists them as Reserved; read every Reserved range below the end of the highest System RAM
 # range through /dev/mem (at most the cap per range: reads of Redoubt's memory may trap on
-# every load), count the marker and the pages that could not be read. The marker is put together at run time so that this file
-# does not contain it.
+# every load), count the marker and the pages that could not be read, and try to overwrite the
+# first page of each range above 1 MiB with zeros (a zero read back means the write landed). The marker is put together at run time so that this
+# file does not contain it.
 test_devmem() {
     local half1='<<REDOUBT' half2='-KEPT>>'
     MARKER="$half1$half2"
@@ -158,7 +159,7 @@ test_devmem() {
     result ram_end "$(printf '0x%x' "$ram_end")"
     result cap_bytes "$cap"
 
-    local ranges=0 bytes=0 hits=0 errors=0 covered=0 length
+    local ranges=0 bytes=0 hits=0 errors=0 covered=0 length writes=0 writes_landed=0
     while IFS= read -r line; do
         range=${line%% : *}
         name=${line#* : }
@@ -180,7 +181,20 @@ test_devmem() {
         hits=$((hits + RANGE_HITS))
         errors=$((errors + RANGE_REFUSED))
         result range "$(printf '0x%x-0x%x' "$start" "$((end - 1))"),read=$RANGE_READ,refused_pages=$RANGE_REFUSED,hits=$RANGE_HITS"
+        # Above 1 MiB and below the end of RAM, a Reserved range is memory Redoubt keeps: try to
+        # overwrite its first page with zeros, then read it back.
+        if [ "$start" -ge 1048576 ]; then
+            writes=$((writes + 1))
+            dd if=/dev/zero of=/dev/mem bs=4096 count=1 seek=$((start / 4096)) conv=notrunc 2>/dev/null || true
+            dd if=/dev/mem of=/tmp/devmem.bin bs=4096 count=1 skip=$((start / 4096)) 2>/dev/null || true
+            if [ "$(tr -d '\000' </tmp/devmem.bin | wc -c)" -lt 4096 ]; then
+                writes_landed=$((writes_landed + 1))
+            fi
+            rm -f /tmp/devmem.bin
+        fi
     done </proc/iomem
+    result writes "$writes"
+    result writes_landed "$writes_landed"
     result ranges "$ranges"
     result bytes "$bytes"
     result marker_hits "$hits"

@@ -23,8 +23,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // - INIT: refused (logged): a CPU is reset only by Redoubt;
 // - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged);
 // - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
-//   refused with #GP(0) in Dom0, logged, and Dom0 goes on (Linux recovers from #GP where it
-//   expects faults, as in /dev/mem's reads; elsewhere it oopses in its own memory);
+//   refused and logged, and Dom0 goes on: a load reads all ones, a store is dropped, a string
+//   copy is skipped, as at an address without a device; other instructions and fetches get #GP;
 // - SHUTDOWN (Dom0 triple-faulted): logged, and the machine is reset;
 // - SVM's own instructions: #UD, as on a CPU without SVM.
 // Safe: v is Dom0's own VMCB; Dom0's code is read only from frames Dom0 owns (Dom0MemoryReader).
@@ -33,13 +33,15 @@ internal static unsafe class Dom0Runner
     private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13, NmiVector = 2;
     private const ulong X2ApicBit = 1UL << 21;
     private const ulong EferLongModeActive = 1UL << 10, IoioIn = 1;
+    // EXITINFO1 of a nested page fault: the access was a write, an instruction fetch.
+    private const ulong NpfWrite = 1 << 1, NpfFetch = 1 << 4;
     // Refusals logged one by one before the log thins out to every RefusalLogInterval-th.
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
     private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
 
-    private static ulong s_refusedAccesses, s_refusedPorts;
+    private static ulong s_refusedReads, s_refusedWrites, s_refusedFetches, s_refusedPorts;
 
     public static void Run(KernelCore<RangePhysicalMemory> core, Dom0Cpu cpu)
     {
@@ -81,7 +83,7 @@ internal static unsafe class Dom0Runner
                     break;
                 case Vmcb.ExitNestedPageFault:
                     if (!Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
-                        RefuseAccess(v, info1, info2);
+                        RefuseAccess(core, dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNmi:
                     // Ours (a shootdown: the count moved) or Dom0's own, which goes back to it.
@@ -193,15 +195,46 @@ internal static unsafe class Dom0Runner
     }
 
     // Dom0 touched a guest-physical address its nested table does not map: memory Redoubt or a
-    // VM keeps, or an address with no device. Nothing is read or written there.
-    private static void RefuseAccess(byte* v, ulong info1, ulong info2)
+    // VM keeps, a kept device, or an address with no device. Nothing is read or written there.
+    // The access behaves as one to an address without a device: a load (MOV, MOVZX, XCHG) reads
+    // all ones, a store is dropped, a MOVS (REP or not) is skipped whole; anything else, and an
+    // instruction fetch, gets #GP(0). So Dom0's copy routines (/dev/mem) go on with constant
+    // data and Dom0 goes on.
+    private static void RefuseAccess(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v, ulong info1, ulong info2)
     {
-        s_refusedAccesses++;
-        if (s_refusedAccesses <= RefusalsLoggedInFull || s_refusedAccesses % RefusalLogInterval == 0)
-            Log.Warn("dom0"u8).Text("refused "u8).Text((info1 & 2) != 0 ? "write"u8 : (info1 & 16) != 0 ? "fetch"u8 : "read"u8)
+        bool fetch = (info1 & NpfFetch) != 0, write = (info1 & NpfWrite) != 0;
+        bool emulated = !fetch && EmulateAbsent(core, dom0, v);
+        // Counted and thinned out per kind, so that a flood of reads does not hide the writes.
+        ref ulong refused = ref fetch ? ref s_refusedFetches : ref write ? ref s_refusedWrites : ref s_refusedReads;
+        refused++;
+        if (refused <= RefusalsLoggedInFull || refused % RefusalLogInterval == 0)
+            Log.Warn("dom0"u8).Text("refused "u8).Text(write ? "write"u8 : fetch ? "fetch"u8 : "read"u8)
                 .Text(" of physical "u8).Hex(info2).Text(" (not Dom0's) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
-                .Text(": #GP in Dom0, "u8).Decimal(s_refusedAccesses).Text(" refused so far"u8).End();
-        Inject(v, VectorGeneralProtection, hasErrorCode: true);
+                .Text(emulated ? ": no device there for Dom0, "u8 : ": #GP in Dom0, "u8).Decimal(refused)
+                .Text(write ? " writes refused so far"u8 : fetch ? " fetches refused so far"u8 : " reads refused so far"u8).End();
+        if (!emulated)
+            Inject(v, VectorGeneralProtection, hasErrorCode: true);
+    }
+
+    private static bool EmulateAbsent(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v)
+    {
+        bool longMode = (*(ulong*)(v + Vmcb.Efer) & EferLongModeActive) != 0 && (*(ushort*)(v + Vmcb.Cs + 2) & Vmcb.AttributeLong) != 0;
+        bool operand32 = (*(ushort*)(v + Vmcb.Cs + 2) & (1 << 10)) != 0;
+        Span<byte> code = new Span<byte>(dom0.CodeScratch);
+        code = code.Slice(0, FetchCode(core, v, code, longMode));
+        if (MmioInstruction.Decode(code, longMode, operand32, out MmioAccess access) == MmioDecodeStatus.Success)
+        {
+            ulong ones = access.Size == 8 ? ulong.MaxValue : (1UL << (access.Size * 8)) - 1;
+            if (access.Kind is MmioAccessKind.Read or MmioAccessKind.Exchange)
+                GuestRegisters.WriteSized(dom0, v, access.Register, ones, access.RegisterSize, access.HighByte);
+            *(ulong*)(v + Vmcb.Rip) += access.Length;
+            return true;
+        }
+        int length = StringMoveInstruction.Length(code, longMode);
+        if (length == 0)
+            return false;
+        *(ulong*)(v + Vmcb.Rip) += (ulong)length;
+        return true;
     }
 
     // Moves RIP past the exiting instruction, decoded from Dom0's own code; #UD (false) when

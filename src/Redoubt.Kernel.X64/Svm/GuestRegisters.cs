@@ -26,7 +26,25 @@ internal static unsafe class GuestRegisters
         _ => vcpu.Switch.R15,
     };
 
-    public static void Write(SvmVcpu vcpu, byte* v, int register, uint value)
+    // A load of `size` bytes into a register of registerSize bytes, as the CPU writes it: 8 and
+    // 4 replace the register (4 clears bits 63:32), 2 and 1 replace only their low bytes, or
+    // bits 15:8 for AH, CH, DH and BH (highByte, register 0-3).
+    public static void WriteSized(SvmVcpu vcpu, byte* v, int register, ulong value, int registerSize, bool highByte)
+    {
+        ulong old = Read(vcpu, v, register);
+        ulong result = registerSize switch
+        {
+            8 => value,
+            4 => value & 0xFFFF_FFFF,
+            2 => (old & ~0xFFFFUL) | (value & 0xFFFF),
+            _ => highByte ? (old & ~0xFF00UL) | ((value & 0xFF) << 8) : (old & ~0xFFUL) | (value & 0xFF),
+        };
+        WriteFull(vcpu, v, register, result);
+    }
+
+    public static void Write(SvmVcpu vcpu, byte* v, int register, uint value) => WriteFull(vcpu, v, register, value);
+
+    private static void WriteFull(SvmVcpu vcpu, byte* v, int register, ulong value)
     {
         switch (register)
         {

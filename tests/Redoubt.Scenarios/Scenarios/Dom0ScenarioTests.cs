@@ -61,6 +61,10 @@ public sealed class Dom0ScenarioTests(RedoubtImages images)
         Assert.True(int.Parse(run.TestValue("devmem", "ranges") ?? "0") > 0, "Dom0 found no reserved range to read.\n" + run.Describe());
         Assert.True(run.TestValue("devmem", "marker_hits") == "0", "Dom0 read Redoubt's marker.\n" + run.Describe());
         Assert.Matches(@"\[WARN\] dom0: refused read of physical 0x[0-9a-f]{16} \(not Dom0's\)", run.RedoubtLog);
+        // Writes into Redoubt's memory are refused the same way, and Redoubt goes on.
+        Assert.True(int.Parse(run.TestValue("devmem", "writes") ?? "0") > 0, "Dom0 tried no write.\n" + run.Describe());
+        Assert.True(run.TestValue("devmem", "writes_landed") == "0", "a write into Redoubt's memory landed.\n" + run.Describe());
+        Assert.Matches(@"\[WARN\] dom0: refused write of physical 0x[0-9a-f]{16} \(not Dom0's\)", run.RedoubtLog);
         Assert.True(run.Exit == QemuExit.Shutdown, "Dom0 should go on and power off.\n" + run.Describe());
     }
 
