@@ -22,6 +22,8 @@ internal struct SerialConsole : ILogSink
 
     // CPUs write whole lines: a bounded spin on this lock (a CPU that panics while another holds
     // it still gets its line out, perhaps interleaved).
+    // Safe: the lock word's address is taken with fixed on a static int that lives as long as
+    // the kernel.
     private static int s_lock;
 
     public static unsafe void WriteLine(ReadOnlySpan<byte> line)
