@@ -55,7 +55,7 @@ internal static unsafe class Dom0Host
         KernelCore<RangePhysicalMemory>? core = GuestHost.CreateCore(boot, imageRange, archive, PoolFloorFrames + usableFrames / PoolRamShare, config);
         if (core is null || !SvmHost.Initialize(core.Vcpus.Length, GuestHost.Config.MaxVms))
             return;
-        if (!Dom0Loader.Load(core, boot, archive, AppendedCommandLine(boot.CommandLine), out Dom0Entry entry))
+        if (!Dom0Loader.Load(core, boot, archive, Dom0CommandLine.Appended(boot.CommandLine), out Dom0Entry entry))
             return;
         Span<AcpiRegisterWindow> windows = stackalloc AcpiRegisterWindow[Dom0Acpi.MaxWindows];
         int windowCount = Dom0Acpi.HideKeptDevices(boot.RsdpAddress, windows);
@@ -159,23 +159,6 @@ internal static unsafe class Dom0Host
         cpu.StartState = Dom0Cpu.Running;
         Dom0Vmcb.InitializeStartup(cpu.Vcpu.Vmcb, s_core!.Dom0Table.Root, Asid, s_iopm, s_msrpm, cpu.StartVector);
         Dom0Runner.Run(s_core, cpu);
-    }
-
-    // What follows " -- " on Redoubt's command line goes to Dom0's.
-    private static ReadOnlySpan<byte> AppendedCommandLine(ReadOnlySpan<byte> commandLine)
-    {
-        for (int i = 0; i + 1 < commandLine.Length; i++)
-        {
-            if (commandLine[i] == (byte)'-' && commandLine[i + 1] == (byte)'-' && (i == 0 || commandLine[i - 1] == (byte)' ')
-                && (i + 2 == commandLine.Length || commandLine[i + 2] == (byte)' '))
-            {
-                int start = i + 2;
-                while (start < commandLine.Length && commandLine[start] == (byte)' ')
-                    start++;
-                return commandLine.Slice(start);
-            }
-        }
-        return ReadOnlySpan<byte>.Empty;
     }
 
     // 2^MAXPHYADDR (CPUID 8000_0008h EAX[7:0]), capped: Dom0's devices lie below it.

@@ -39,7 +39,7 @@ internal static unsafe class Dom0Loader
             return Refuse("dom0/vmlinuz is not a bzImage Redoubt can boot, status "u8, (ulong)image);
 
         FrameTable frames = core.Machine.Frames;
-        var placement = new Placement(frames, archive);
+        var placement = new Dom0Placement(frames, archive);
         ulong zeroPage = placement.FindLowest(LowStart, 2 * Page, Page, FourGiB);
         if (zeroPage == 0)
             return Refuse("no two free Dom0 frames for the zero page and command line"u8, 0);
@@ -57,7 +57,7 @@ internal static unsafe class Dom0Loader
 
         ulong commandLineAddress = zeroPage + Page;
         var commandLine = new Span<byte>((void*)commandLineAddress, (int)Page);
-        int commandLineLength = ComposeCommandLine(commandLine, archiveCommandLine, appendedCommandLine);
+        int commandLineLength = Dom0CommandLine.Compose(commandLine, archiveCommandLine, appendedCommandLine);
         if (commandLineLength < 0)
             return Refuse("Dom0's command line is longer than a page"u8, 0);
 
@@ -88,25 +88,6 @@ internal static unsafe class Dom0Loader
             return false;
         file = archive.Slice(offset, length);
         return true;
-    }
-
-    // The archive's command line (trailing white space dropped), a space, then what followed
-    // "--" on Redoubt's own; zero-terminated. -1 when it does not fit.
-    private static int ComposeCommandLine(Span<byte> output, ReadOnlySpan<byte> archived, ReadOnlySpan<byte> appended)
-    {
-        while (!archived.IsEmpty && archived[archived.Length - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or 0)
-            archived = archived.Slice(0, archived.Length - 1);
-        int length = archived.Length + (appended.IsEmpty ? 0 : 1 + appended.Length);
-        if (length + 1 > output.Length)
-            return -1;
-        archived.CopyTo(output);
-        if (!appended.IsEmpty)
-        {
-            output[archived.Length] = (byte)' ';
-            appended.CopyTo(output.Slice(archived.Length + 1));
-        }
-        output[length] = 0;
-        return length;
     }
 
     private static bool Refuse(ReadOnlySpan<byte> reason, ulong value)

@@ -1,12 +1,12 @@
 using Redoubt.Kernel.Memory;
 using Redoubt.Kernel.Paging;
-using Redoubt.Kernel.X64.Memory;
 
-namespace Redoubt.Kernel.X64.Dom0;
+namespace Redoubt.Kernel.Boot;
 
 // Finds room for Dom0's boot pieces: runs of whole frames Dom0 owns, clear of the boot archive
-// (still being read) and of the pieces placed so far (at most four).
-internal struct Placement
+// (still being read) and of the pieces placed so far (at most three taken). Addresses are
+// physical (Dom0 is mapped 1:1); 0 means "no room".
+public struct Dom0Placement
 {
     private const ulong Page = 4096;
 
@@ -14,7 +14,7 @@ internal struct Placement
     private readonly AddressRange _archive;
     private AddressRange _first, _second, _third;
 
-    public Placement(FrameTable frames, AddressRange archive)
+    public Dom0Placement(FrameTable frames, AddressRange archive)
     {
         _frames = frames;
         _archive = archive;
