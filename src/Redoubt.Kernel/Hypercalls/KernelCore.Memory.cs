@@ -35,10 +35,14 @@ public sealed partial class KernelCore<TPhysical>
         var vmTable = VmTable(vm);
         if (!vmTable.IsRangeUnmapped(guestAddress, length))
             return HypercallResult.Fail(HypercallStatus.AlreadyMapped);
-        ulong tables = _dom0Table.TablesNeededToSplit(hostAddress, length) + vmTable.TablesNeededToMap(guestAddress, hostAddress, length, allowLarge: true);
+        // Dom0's large leaves over the range are split down to 4 KiB first, so that every frame
+        // leaving Dom0 keeps a last-level table above it: giving it back never needs a table.
+        ulong tables = _dom0Table.TablesNeededToSplitToSmallest(hostAddress, length) + vmTable.TablesNeededToMap(guestAddress, hostAddress, length, allowLarge: true);
         if (tables > (ulong)_machine.Free.Count)
             return HypercallResult.Fail(HypercallStatus.OutOfResources);
 
+        _dom0Table.SplitToSmallest(hostAddress, length, out TlbFlush split);
+        NoteFlush(split);
         _dom0Table.Unmap(hostAddress, length, out TlbFlush flush);
         NoteFlush(flush);
         for (ulong page = 0; page < pageCount; page++)

@@ -102,9 +102,11 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
         if (root == 0)
             return null;
         core._dom0Table = new PageTable<NptFormat, DomainTableMemory<TPhysical>>(dom0Memory, root);
-        // 4 KiB pages only: Dom0's table keeps a last-level table under every frame it ever owned
-        // (Unmap frees no tables), so giving a frame back (reclaim, destroy) or sharing one never
-        // needs a table frame, and those perform steps cannot run out of them.
+        // Large pages where the runs allow (fewer tables, shorter nested walks). A frame leaves
+        // Dom0 only through MemDonate, which first splits Dom0's leaves over it down to 4 KiB;
+        // Unmap frees no tables, so every frame Dom0 ever gave away keeps a last-level table and
+        // giving a frame back (reclaim, destroy) or sharing one never needs a table frame: those
+        // perform steps cannot run out of them.
         for (ulong frame = 0; frame < frames;)
         {
             if (machine.Frames.State(frame) != FrameState.Dom0)
@@ -115,7 +117,7 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
             ulong run = frame;
             while (run < frames && machine.Frames.State(run) == FrameState.Dom0)
                 run++;
-            if (core._dom0Table.Map(frame * PageSize, frame * PageSize, (run - frame) * PageSize, PageAttributes.Writable | PageAttributes.Executable, allowLarge: false) != MapStatus.Success)
+            if (core._dom0Table.Map(frame * PageSize, frame * PageSize, (run - frame) * PageSize, PageAttributes.Writable | PageAttributes.Executable, allowLarge: true) != MapStatus.Success)
                 return null;
             frame = run;
         }

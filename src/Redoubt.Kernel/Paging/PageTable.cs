@@ -297,6 +297,44 @@ public struct PageTable<TFormat, TMemory>
         return needed;
     }
 
+    // Table frames SplitToSmallest needs for the range: one last-level table under every 2 MiB
+    // region of it now covered by a large leaf, and one more table under each 1 GiB leaf.
+    public ulong TablesNeededToSplitToSmallest(ulong virtualAddress, ulong length)
+    {
+        ulong needed = 0, countedGiB = ulong.MaxValue, region2M = SpanOf(2), region1G = SpanOf(3);
+        ulong end = virtualAddress + length;
+        for (ulong region = virtualAddress & ~(region2M - 1); region < end && region >= (virtualAddress & ~(region2M - 1)); region += region2M)
+        {
+            if (!FindLeaf(region, out _, out _, out int level, out _) || level == 1)
+                continue;
+            if (level == 3 && (region & ~(region1G - 1)) != countedGiB)
+            {
+                countedGiB = region & ~(region1G - 1);
+                needed++;
+            }
+            needed++;
+        }
+        return needed;
+    }
+
+    // Splits every large leaf the range touches down to 4 KiB leaves with the same translation
+    // and rights, so that from then on every page of the range has a last-level table above it.
+    // The caller has checked TablesNeededToSplitToSmallest against the tables available.
+    // Requires a flush when anything was split.
+    public void SplitToSmallest(ulong virtualAddress, ulong length, out TlbFlush flush)
+    {
+        flush = TlbFlush.None;
+        ulong region2M = SpanOf(2), end = virtualAddress + length;
+        for (ulong region = virtualAddress & ~(region2M - 1); region < end && region >= (virtualAddress & ~(region2M - 1)); region += region2M)
+        {
+            while (FindLeaf(region, out _, out _, out int level, out _) && level > 1)
+            {
+                SplitLeaf(region);
+                flush = TlbFlush.Required;
+            }
+        }
+    }
+
     // Replaces the large leaf holding an address by a table of 512 leaves one level down with
     // the same translation and rights. Requires a flush (page sizes change).
     public MapStatus Split(ulong virtualAddress, out TlbFlush flush)

@@ -29,8 +29,9 @@ public class LargePageTests
             Assert.True(k.IsZero(frame));
             Assert.False(k.Core.Dom0Table.Translate(frame * Page, out _, out _));
         }
-        // Dom0's table gave up its mappings, not its tables: nothing is needed to map them again.
-        Assert.Equal(dom0Tables, k.Core.Dom0Table.CountTables());
+        // Dom0's 2 MiB leaf was split down to 4 KiB before its mappings went: one more table,
+        // which stays, so nothing is needed to map the frames again.
+        Assert.Equal(dom0Tables + 1, k.Core.Dom0Table.CountTables());
     }
 
     [Fact]
@@ -125,7 +126,8 @@ public class LargePageTests
         k.Ok(Dom0, Hypercall.MemReclaim, vm, Run + 3 * Page, 2);
         ulong free = k.FreeFrames;
         k.Ok(Dom0, Hypercall.MemDonate, vm, Run, Pages, Run);
-        Assert.Equal(free, k.FreeFrames); // every table it needs is there already
+        // The VM's tables are there already; Dom0's 2 MiB leaf over the run is split once.
+        Assert.Equal(free - 1, k.FreeFrames);
         Assert.Equal(Run + 3 * Page, k.GuestToPhysical(vm, Run + 3 * Page));
         k.Ok(Dom0, Hypercall.VmDestroy, vm);
     }
@@ -139,11 +141,39 @@ public class LargePageTests
         k.Ok(Dom0, Hypercall.VmLoad, vm, Run, 0x100000, 16 * Page, 0);
         k.Ok(k.DomainOf(vm), Hypercall.MemShare, 0, Run + 100 * Page, 3);
         k.Ok(Dom0, Hypercall.VmDestroy, vm);
-        Assert.Equal(free, k.FreeFrames);
+        // All but the last-level table Dom0's split 2 MiB leaf left (Dom0 keeps it).
+        Assert.Equal(free - 1, k.FreeFrames);
         for (ulong frame = Run / Page; frame < Run / Page + Pages; frame++)
         {
             Assert.True(k.IsZero(frame));
             Assert.True(k.Dom0Maps(frame * Page));
         }
+    }
+
+    [Fact]
+    public void Dom0s_ram_is_mapped_with_large_leaves_where_the_runs_allow()
+    {
+        var k = NewMachine();
+        Assert.NotEqual(0UL, k.Core.Dom0Table.Lookup(Run + 0x1234, out int level));
+        Assert.Equal(2, level);
+    }
+
+    [Fact]
+    public void Frames_donated_out_of_a_large_leaf_come_back_one_by_one_with_no_table_left()
+    {
+        var k = NewMachine();
+        ulong vm = k.CreateVmWithMemory(Run + 8 * Page, 4, GuestBase);
+        // Dom0's leaf over the run is 4 KiB now, the rest of it still mapped.
+        k.Core.Dom0Table.Lookup(Run, out int level);
+        Assert.Equal(1, level);
+        Assert.True(k.Dom0Maps(Run + 7 * Page));
+        Assert.False(k.Dom0Maps(Run + 8 * Page));
+        // With no table frame left, every frame still finds its table in Dom0's.
+        ulong other = k.CreateVmWithMemory(0x20000, 1, 0);
+        k.DrainFreePoolTo(other, 0x21000, Large, 0);
+        for (ulong page = 0; page < 4; page++)
+            k.Ok(Dom0, Hypercall.MemReclaim, vm, GuestBase + page * Page, 1);
+        for (ulong page = 0; page < 4; page++)
+            Assert.True(k.Dom0Maps(Run + (8 + page) * Page));
     }
 }
