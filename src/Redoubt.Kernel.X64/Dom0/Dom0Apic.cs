@@ -87,7 +87,7 @@ internal static unsafe class Dom0Apic
     {
         for (int attempt = 0; attempt < 100 && target.StartState != Dom0Cpu.Running; attempt++)
         {
-            LocalApic.SendNmi(target.ApicId);
+            Dom0Cpus.SendRedoubtNmi(target);
             for (int spin = 0; spin < 20_000 && target.StartState != Dom0Cpu.Running; spin++)
                 Cpu.Cpu.Pause();
         }

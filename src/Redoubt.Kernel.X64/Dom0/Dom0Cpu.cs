@@ -32,4 +32,10 @@ internal sealed class Dom0Cpu
     // 1 while this CPU runs Dom0 (between the TLB check and the exit): a TLB shootdown must
     // interrupt it; 0 while it is in Redoubt, where it checks before the next entry.
     public int InGuest;
+    // 1 from the moment Redoubt sends this CPU an NMI (a shootdown, a wake-up) until the CPU
+    // takes an NMI: that one was Redoubt's, not Dom0's (Dom0Cpus.TakeNmi).
+    public int RedoubtNmiSent;
+    // 1 when this CPU took an NMI that was Dom0's (from its devices or its own IPIs): Dom0Runner
+    // injects it at the next entry.
+    public int Dom0NmiPending;
 }

@@ -3,14 +3,21 @@ using Redoubt.Kernel.X64.Cpu;
 namespace Redoubt.Kernel.X64.Dom0;
 
 // Every CPU's share of Dom0, the lock around the kernel core, and the TLB shootdown.
-// Shootdown protocol: a CPU about to enter Dom0 sets its InGuest flag, then compares the core's
-// flush count with the one it last applied (and flushes Dom0's ASID on entry when they differ);
-// a CPU whose hypercall shrank a nested table (the count moved) releases the core's lock, then
-// sends an NMI to every other CPU whose flag is set and has not applied the new count, and waits
-// until each has applied it or left Dom0. The NMI makes Dom0 exit (it is intercepted); the exit
+// Shootdown protocol (docs/spec/invariants.md, TLB protocol): a CPU about to enter Dom0 sets its
+// InGuest flag, then compares the core's flush count with the one it last applied (and flushes
+// Dom0's ASID on entry when they differ); a CPU whose hypercall removed translations (the count
+// moved) sends, still inside the call and before the frames are reused, an NMI to every CPU
+// whose flag is set and has not applied the new count, and waits until each has applied it or
+// left Dom0. The NMI makes Dom0 exit (it is intercepted); the exit
 // path applies the count before the next entry. Either the entering CPU sees the new count or
 // the shooting CPU sees its flag (each writes its own, then reads the other's: locked CMPXCHG
 // orders both), so no CPU runs Dom0 with a translation the table no longer has.
+// NMIs: every physical NMI is taken once by Redoubt's own handler (an NMI that arrives in Dom0
+// exits through the intercept, stays pending while GIF is clear and is taken after STGI), so
+// the handler alone decides whose it was: Redoubt's when Redoubt sent this CPU one since the
+// last it took (RedoubtNmiSent), else Dom0's, which the runner injects at the next entry. NMIs
+// do not queue (a second one pending is lost, as on hardware): one Redoubt sent and one of
+// Dom0's that arrive together count as Redoubt's.
 // Safe: the lock word is static storage; the APIC is each CPU's own.
 internal static unsafe class Dom0Cpus
 {
@@ -56,19 +63,47 @@ internal static unsafe class Dom0Cpus
             Cpu.Cpu.CompareExchange(flag, 0, 1);
     }
 
-    // After a hypercall on `self` moved the core's flush count to `target`: every other CPU in
-    // Dom0 applies it before this returns.
-    public static void ShootDown(Dom0Cpu self, ulong target)
+    // An NMI of Redoubt's own (a shootdown, a wake-up): marked first, so that the CPU that takes
+    // it does not pass it to Dom0.
+    public static void SendRedoubtNmi(Dom0Cpu target)
+    {
+        fixed (int* sent = &target.RedoubtNmiSent)
+            Cpu.Cpu.CompareExchange(sent, 1, 0);
+        LocalApic.SendNmi(target.ApicId);
+    }
+
+    // Redoubt's NMI handler on any CPU: Redoubt's NMI is done with (its only purpose was to make
+    // the CPU leave Dom0 or its halt); Dom0's is kept for its vCPU. Takes no lock: it may
+    // interrupt a lock holder.
+    public static void TakeNmi()
+    {
+        uint apicId = LocalApic.Id;
+        foreach (Dom0Cpu cpu in s_cpus)
+        {
+            if (cpu.ApicId != apicId)
+                continue;
+            fixed (int* sent = &cpu.RedoubtNmiSent)
+            {
+                if (Cpu.Cpu.CompareExchange(sent, 0, 1) == 1)
+                    return;
+            }
+            if (cpu.StartState == Dom0Cpu.Running)
+                cpu.Dom0NmiPending = 1;
+            return;
+        }
+    }
+
+    // The core moved its flush count to `target` (the caller holds the core lock, and is in
+    // Redoubt, not in Dom0): every CPU in Dom0 applies it or leaves Dom0 before this returns.
+    public static void ShootDown(ulong target)
     {
         foreach (Dom0Cpu cpu in s_cpus)
         {
-            if (cpu != self && cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
-                LocalApic.SendNmi(cpu.ApicId);
+            if (cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
+                SendRedoubtNmi(cpu);
         }
         foreach (Dom0Cpu cpu in s_cpus)
         {
-            if (cpu == self)
-                continue;
             while (cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
                 Cpu.Cpu.Pause();
         }

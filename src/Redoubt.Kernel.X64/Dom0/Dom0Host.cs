@@ -88,6 +88,7 @@ internal static unsafe class Dom0Host
         Log.Info("dom0"u8).Text("entering Linux at "u8).Hex(entry.KernelAddress).Text("; Redoubt's log continues on COM2, COM1 is Dom0's console"u8).End();
         SerialConsole.MoveTo(SerialPort.Com2);
         Log.Info("dom0"u8).Text("Redoubt "u8).Text(KernelVersion.Text).Text(": log continued from COM1; Dom0 starts at "u8).Hex(entry.KernelAddress).End();
+        boot0.StartState = Dom0Cpu.Running;
         Dom0Runner.Run(core, boot0);
     }
 

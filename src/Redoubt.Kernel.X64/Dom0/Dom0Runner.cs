@@ -15,11 +15,11 @@ namespace Redoubt.Kernel.X64.Dom0;
 // - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
 //   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
 // - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
-// - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (Dom0Cpus);
-//   a call that shrank a nested table shoots down the other CPUs' TLBs before it returns;
+// - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (HypercallEntry);
+//   a call that shrank a nested table shoots down the other CPUs' TLBs before it reuses a frame;
 // - an access to the local APIC page: carried out on this CPU's APIC (Dom0Apic), except INIT and
 //   STARTUP, which start Dom0's secondary vCPUs under Redoubt;
-// - NMI: a TLB shootdown, or Dom0's own NMI, which is passed back to Dom0;
+// - NMI: Redoubt's (a TLB shootdown), or Dom0's own, injected at the next entry (Dom0Cpus);
 // - INIT: refused (logged): a CPU is reset only by Redoubt;
 // - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged);
 // - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
@@ -49,6 +49,11 @@ internal static unsafe class Dom0Runner
         byte* v = (byte*)dom0.Vmcb;
         while (true)
         {
+            if (cpu.Dom0NmiPending != 0 && (*(ulong*)(v + Vmcb.EventInjection) & Vmcb.EventValid) == 0)
+            {
+                cpu.Dom0NmiPending = 0;
+                *(ulong*)(v + Vmcb.EventInjection) = NmiVector | Vmcb.EventNmi | Vmcb.EventValid;
+            }
             Dom0Cpus.EnterGuest(cpu);
             ulong flushes = core.TlbFlushes;
             if (flushes != dom0.FlushesSeen)
@@ -86,9 +91,7 @@ internal static unsafe class Dom0Runner
                         RefuseAccess(core, dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNmi:
-                    // Ours (a shootdown: the count moved) or Dom0's own, which goes back to it.
-                    if (core.TlbFlushes == dom0.FlushesSeen && (interrupted & Vmcb.EventValid) == 0)
-                        *(ulong*)(v + Vmcb.EventInjection) = NmiVector | Vmcb.EventNmi | Vmcb.EventValid;
+                    // Already taken by Redoubt's handler after STGI, which decided whose it was.
                     break;
                 case Vmcb.ExitInit:
                     Log.Warn("dom0"u8).Text("INIT to CPU "u8).Decimal((ulong)cpu.Index).Text(" in Dom0 refused: only Redoubt resets a CPU"u8).End();
@@ -163,13 +166,7 @@ internal static unsafe class Dom0Runner
             Arg4 = dom0.Switch.R8,
             Arg5 = dom0.Switch.R9,
         };
-        Dom0Cpus.LockCore();
-        ulong flushes = core.TlbFlushes;
         HypercallResult result = HypercallEntry.Dispatch(core, KernelCore<RangePhysicalMemory>.Dom0, registers);
-        ulong after = core.TlbFlushes;
-        Dom0Cpus.UnlockCore();
-        if (after != flushes)
-            Dom0Cpus.ShootDown(cpu, after);
         *(ulong*)(v + Vmcb.Rax) = (ulong)result.Status;
         dom0.Switch.Rdi = result.Result0;
         dom0.Switch.Rsi = result.Result1;

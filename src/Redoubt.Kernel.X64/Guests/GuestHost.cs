@@ -5,6 +5,7 @@ using Redoubt.Kernel.Paging;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Memory;
+using Redoubt.Kernel.X64.Paging;
 using Redoubt.Kernel.X64.Svm;
 
 namespace Redoubt.Kernel.X64.Guests;
@@ -67,6 +68,18 @@ internal static unsafe class GuestHost
             return null;
         }
         FrameTable frames = core.Machine.Frames;
+        // RangePhysicalMemory turns a frame number into an address of Redoubt's own map without
+        // a table walk: every frame the core may read or write for a caller (Dom0's, the pool's)
+        // must be mapped there, or a hypercall naming it would fault in the kernel.
+        for (ulong frame = 0; frame < frames.FrameCount; frame++)
+        {
+            FrameState state = frames.State(frame);
+            if ((state == FrameState.Dom0 || state == FrameState.Free) && !KernelAddressSpace.MapsWritable(frame * 4096))
+            {
+                Log.Error("core"u8).Text("frame "u8).Hex(frame * 4096).Text(" is Dom0's or the pool's but not in Redoubt's own map"u8).End();
+                return null;
+            }
+        }
         Log.Info("core"u8).Text("kernel core over "u8).Decimal(frames.FrameCount).Text(" frames: "u8).Decimal(frames.Count(FrameState.Dom0))
             .Text(" Dom0, "u8).Decimal(frames.Count(FrameState.Free)).Text(" free, "u8).Decimal(frames.Count(FrameState.Hypervisor))
             .Text(" hypervisor, "u8).Decimal(frames.Count(FrameState.PageTable)).Text(" page-table, "u8).Decimal(frames.Count(FrameState.Mmio))

@@ -30,7 +30,7 @@ internal static unsafe class GuestCode
         {
             ulong linear = (*(ulong*)(v + Vmcb.Rip) + *(ulong*)(v + Vmcb.Cs + 8)) & 0xFFFF_FFFF;
             if ((linear & 0xFFF) <= 4096 - InstructionLength.MaxLength && cache.TryLast(linear & ~0xFFFUL, out ulong hostPage))
-                return new ReadOnlySpan<byte>((void*)(hostPage + (linear & 0xFFF)), InstructionLength.MaxLength);
+                return new ReadOnlySpan<byte>((void*)RangePhysicalMemory.KernelAddress(hostPage + (linear & 0xFFF)), InstructionLength.MaxLength);
         }
         return FetchWalked(core, vm, cache, v, new Span<byte>(scratch));
     }

@@ -281,7 +281,7 @@ internal static unsafe class VcpuRunner
         ulong linear = (*(ulong*)(v + Vmcb.Rip) + *(ulong*)(v + Vmcb.Cs + 8)) & 0xFFFF_FFFF;
         if ((linear & 0xFFF) > 4094 || !hardware.Translations.TryLast(linear & ~0xFFFUL, out ulong hostPage))
             return false;
-        byte* code = (byte*)(hostPage + (linear & 0xFFF));
+        byte* code = (byte*)RangePhysicalMemory.KernelAddress(hostPage + (linear & 0xFFF));
         uint leaf = (uint)*(ulong*)(v + Vmcb.Rax);
         ref readonly CpuidResult kept = ref hardware.Cpuid.Find(leaf, out bool found);
         if (code[0] != 0x0F || code[1] != 0xA2 || !found)

@@ -3,6 +3,7 @@ using Redoubt.Kernel.Traps;
 using Redoubt.Kernel.X64.Boot;
 using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Cpu;
+using Redoubt.Kernel.X64.Dom0;
 
 namespace Redoubt.Kernel.X64.Traps;
 
@@ -26,10 +27,13 @@ internal static unsafe class TrapHandler
         }
         if (frame->Vector == LocalApic.SpuriousVector)
             return;
-        // An NMI while Redoubt runs: Dom0 exited for it (the NMI intercept) and the NMI, held
-        // while GIF was clear, is taken here. The Dom0 runner decides what it was (Dom0Runner).
+        // Every NMI is taken here once (one that arrived in Dom0 made it exit and stayed pending
+        // while GIF was clear): Redoubt's, or Dom0's to be injected (Dom0Cpus).
         if (frame->Vector == NmiVector)
+        {
+            Dom0Cpus.TakeNmi();
             return;
+        }
         if (!Panic.Begin())
             Panic.Stop();
         ulong faultAddress = Cpu.Cpu.ReadCr2();

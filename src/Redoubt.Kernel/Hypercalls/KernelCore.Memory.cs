@@ -45,6 +45,7 @@ public sealed partial class KernelCore<TPhysical>
         NoteFlush(split);
         _dom0Table.Unmap(hostAddress, length, out TlbFlush flush);
         NoteFlush(flush);
+        ShootDownNow();
         for (ulong page = 0; page < pageCount; page++)
         {
             ulong frame = firstFrame + page;
@@ -80,6 +81,7 @@ public sealed partial class KernelCore<TPhysical>
         }
         vmTable.Unmap(guestAddress, length, out TlbFlush flush);
         NoteFlush(flush);
+        ShootDownNow();
         ReturnZeroingFrames(vm.Domain);
         return HypercallResult.Ok();
     }

@@ -52,9 +52,12 @@ public sealed partial class KernelCore<TPhysical>
         var table = VmTable(vm);
         var marker = new MarkZeroingVisitor(_machine.Frames, vm.Domain);
         table.VisitLeaves(ref marker);
-        // Every translation goes at once; the TLB flush happens before any frame is reused.
+        // Every translation goes at once, and every CPU has dropped them before any frame is
+        // scrubbed or reused (FreeAll zeroes the table frames before that: a CPU walking a stale
+        // cached table finds nothing there).
         table.FreeAll();
         TlbFlushes++;
+        ShootDownNow();
         ReturnZeroingFrames(vm.Domain);
 
         foreach (VirtualCpu vcpu in _vcpus)

@@ -25,8 +25,10 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
     private readonly VirtualCpu[] _vcpus;
     private PageTable<NptFormat, DomainTableMemory<TPhysical>> _dom0Table;
 
-    // Nested-table changes that required a TLB flush (the SVM backend performs them).
+    // Nested-table changes that required a TLB flush (the SVM backend performs them), and how
+    // many of them every CPU has acknowledged (ShootDownNow).
     public ulong TlbFlushes { get; private set; }
+    private ulong _flushesShotDown;
 
     private KernelCore(KernelConfig config, MachineMemory<TPhysical> machine)
     {
@@ -128,7 +130,7 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
     {
         if (caller != Dom0 && (caller > _vms.Length || _vms[caller - 1].State == VmState.Free))
             return HypercallResult.Fail(HypercallStatus.InvalidCapability);
-        return (Hypercall)registers.Number switch
+        HypercallResult result = (Hypercall)registers.Number switch
         {
             Hypercall.Info => Info(caller, registers.Arg0, registers.Arg1),
             Hypercall.VmCreate => VmCreate(caller),
@@ -147,6 +149,8 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
             Hypercall.CapRevoke => CapRevoke(caller, registers.Arg0),
             _ => HypercallResult.Fail(HypercallStatus.UnknownHypercall),
         };
+        ShootDownNow();
+        return result;
     }
 
     // ---- Validation helpers: read-only ---------------------------------------------------------
@@ -248,5 +252,16 @@ public sealed partial class KernelCore<TPhysical> where TPhysical : struct, IPhy
     {
         if (flush == TlbFlush.Required)
             TlbFlushes++;
+    }
+
+    // The point between "unmapped" and "zeroed, measured or mapped elsewhere": returns once no
+    // CPU still holds a translation a table change so far removed. Also the end of every call,
+    // so that a caller never goes on while another CPU keeps an old translation.
+    private void ShootDownNow()
+    {
+        if (TlbFlushes == _flushesShotDown)
+            return;
+        _machine.Physical.ShootDown(TlbFlushes);
+        _flushesShotDown = TlbFlushes;
     }
 }

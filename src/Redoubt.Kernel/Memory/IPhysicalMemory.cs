@@ -10,4 +10,10 @@ public interface IPhysicalMemory
     ulong FrameCount { get; }
 
     Span<byte> Frame(ulong frameNumber);
+
+    // Returns once no CPU can still use a translation that the nested-table changes counted up
+    // to flushCount removed: on the machine, every CPU that may hold one has flushed and
+    // acknowledged (a TLB shootdown). The core calls it after unmapping a frame and before it
+    // zeroes, measures or maps that frame elsewhere (docs/spec/invariants.md, TLB protocol).
+    void ShootDown(ulong flushCount);
 }

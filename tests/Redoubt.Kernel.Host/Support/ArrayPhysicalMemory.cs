@@ -15,4 +15,8 @@ public readonly struct ArrayPhysicalMemory : IPhysicalMemory
     public ulong FrameCount => (ulong)Bytes.LongLength / FrameSize;
 
     public Span<byte> Frame(ulong frameNumber) => Bytes.AsSpan(checked((int)(frameNumber * FrameSize)), FrameSize);
+
+    // One CPU on the host: nothing else can hold a translation. The order of shootdowns and
+    // frame accesses is checked with RecordingPhysicalMemory.
+    public void ShootDown(ulong flushCount) { }
 }

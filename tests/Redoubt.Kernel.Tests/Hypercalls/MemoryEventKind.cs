@@ -1,0 +1,7 @@
+namespace Redoubt.Kernel.Tests.Hypercalls;
+
+public enum MemoryEventKind
+{
+    Frame,
+    ShootDown,
+}
