@@ -135,15 +135,22 @@ read_range() {
 }
 
 # --- redoubt.test=devmem: can Dom0 read the memory Redoubt keeps? -------------------------------
-# In this test mode Redoubt fills the frames it keeps with a 16-byte marker. Dom0's memory map
-# lists them as Reserved; read every Reserved range below the end of the highest System RAM
-# range through /dev/mem (at most the cap per range: reads of Redoubt's memory may trap on
-# every load), count the marker and the pages that could not be read, and try to overwrite the
-# first page of each range above 1 MiB with zeros (a zero read back means the write landed). The marker is put together at run time so that this
-# file does not contain it.
+# In this test mode (redoubt.marker=1) Redoubt fills part of the memory it keeps with a 16-byte
+# marker and names the range on Dom0's command line (redoubt.marker_range=START-END).
+# 1. The control: the same probe (read_range) finds the marker where Dom0 may read it: Dom0
+#    writes it into the first page of a display device's memory BAR and reads it back there.
+# 2. The marker's own range, read whole through /dev/mem: the marker must not be found; then
+#    zeros are written over its first page and it is read back (a zero read back means the
+#    write landed; Redoubt checks the page itself and logs "marker page ... still whole").
+# 3. Every other Reserved range below the end of the highest System RAM range, read up to the cap
+#    per range (reads of Redoubt's memory may trap on every load), and the first page of each
+#    range above 1 MiB overwritten with zeros and read back.
+# The marker is put together at run time so that this file does not contain it.
 test_devmem() {
     local half1='<<REDOUBT' half2='-KEPT>>'
     MARKER="$half1$half2"
+    devmem_control
+    devmem_marker_range
     local cap
     cap=$(option redoubt.devmem_cap)
     cap=${cap:-1048576}
@@ -199,6 +206,59 @@ test_devmem() {
     result bytes "$bytes"
     result marker_hits "$hits"
     result read_errors "$errors"
+}
+
+# The control: the marker written where Dom0 may read it, and read there with read_range. /dev/mem
+# reads only below the end of RAM, and Linux gives zeros for its own RAM there: so the first
+# page of a Reserved range below 1 MiB (firmware areas Dom0 owns) that takes the write; the
+# page's bytes are put back afterwards. Pages Redoubt keeps refuse the write and are passed over.
+devmem_control() {
+    local line range name start
+    while IFS= read -r line; do
+        range=${line%% : *}
+        name=${line#* : }
+        [ "$name" = "Reserved" ] || continue
+        range=${range##* }
+        start=$((0x${range%-*} / 4096 * 4096))
+        [ "$start" -lt 1048576 ] || continue
+        dd if=/dev/mem of=/tmp/control.orig bs=4096 count=1 skip=$((start / 4096)) 2>/dev/null || continue
+        awk -v m="$MARKER" 'BEGIN { for (i = 0; i < 256; i++) printf "%s", m }' >/tmp/control.bin
+        dd if=/tmp/control.bin of=/dev/mem bs=4096 count=1 seek=$((start / 4096)) conv=notrunc 2>/dev/null
+        read_range "$start" $((start + 4096))
+        dd if=/tmp/control.orig of=/dev/mem bs=4096 count=1 seek=$((start / 4096)) conv=notrunc 2>/dev/null
+        rm -f /tmp/control.bin /tmp/control.orig
+        [ "$RANGE_HITS" -gt 0 ] || continue
+        result control "$(printf '0x%x' "$start"),read=$RANGE_READ,hits=$RANGE_HITS"
+        result control_hits "$RANGE_HITS"
+        return
+    done </proc/iomem
+    result control none
+    result control_hits 0
+}
+
+# The range Redoubt named, read whole, then its first page overwritten with zeros and read back.
+devmem_marker_range() {
+    local range start end
+    range=$(option redoubt.marker_range)
+    if [ -z "$range" ]; then
+        result marker_range none
+        return
+    fi
+    start=$((${range%-*}))
+    end=$((${range#*-}))
+    read_range "$start" "$end"
+    result marker_range "$(printf '0x%x-0x%x' "$start" "$((end - 1))"),read=$RANGE_READ,refused_pages=$RANGE_REFUSED"
+    result marker_range_bytes "$((end - start))"
+    result marker_range_read "$RANGE_READ"
+    result marker_range_hits "$RANGE_HITS"
+    dd if=/dev/zero of=/dev/mem bs=4096 count=1 seek=$((start / 4096)) conv=notrunc 2>/dev/null || true
+    dd if=/dev/mem of=/tmp/devmem.bin bs=4096 count=1 skip=$((start / 4096)) 2>/dev/null || true
+    local got landed=0
+    got=$(wc -c </tmp/devmem.bin 2>/dev/null || echo 0)
+    [ "$got" -eq 4096 ] && [ "$(tr -d '\000' </tmp/devmem.bin | wc -c)" -lt 4096 ] && landed=1
+    result marker_write_readback "$got"
+    result marker_write_landed "$landed"
+    rm -f /tmp/devmem.bin
 }
 
 # --- redoubt.test=disk: a virtio-blk disk written, flushed and read back ------------------------

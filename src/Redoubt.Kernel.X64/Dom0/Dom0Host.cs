@@ -34,10 +34,6 @@ internal static unsafe class Dom0Host
     private static KernelCore<RangePhysicalMemory>? s_core;
     private static ulong s_iopm, s_msrpm;
 
-    // The marker Redoubt writes over its unused table frames when asked to (redoubt.marker=1),
-    // so that a test in Dom0 can show that none of Redoubt's bytes reach it.
-    private static ReadOnlySpan<byte> Marker => "<<REDOUBT-KEPT>>"u8;
-
     public static void Run(BootInfo boot, in ImageLayout image)
     {
         var imageRange = new AddressRange(image.Start, image.End);
@@ -55,15 +51,14 @@ internal static unsafe class Dom0Host
         KernelCore<RangePhysicalMemory>? core = GuestHost.CreateCore(boot, imageRange, archive, PoolFloorFrames + usableFrames / PoolRamShare, config);
         if (core is null || !SvmHost.Initialize(core.Vcpus.Length, GuestHost.Config.MaxVms))
             return;
-        if (!Dom0Loader.Load(core, boot, archive, Dom0CommandLine.Appended(boot.CommandLine), out Dom0Entry entry))
+        Span<byte> appended = stackalloc byte[512];
+        ReadOnlySpan<byte> dom0Arguments = Dom0Marker.Place(boot.CommandLine, Dom0CommandLine.Appended(boot.CommandLine), appended);
+        if (!Dom0Loader.Load(core, boot, archive, dom0Arguments, out Dom0Entry entry))
             return;
         Span<AcpiRegisterWindow> windows = stackalloc AcpiRegisterWindow[Dom0Acpi.MaxWindows];
         int windowCount = Dom0Acpi.HideKeptDevices(boot.RsdpAddress, windows);
         if (windowCount < 0 || !Dom0Devices.Map(core, PhysicalAddressLimit(), windows.Slice(0, windowCount)))
             return;
-        ReadOnlySpan<byte> marker = BootCommandLine.Value(boot.CommandLine, "redoubt.marker"u8);
-        if (marker.Length == 1 && marker[0] == (byte)'1')
-            Log.Info("dom0"u8).Text("marker written over "u8).Size(TableFramePool.FillUnused(Marker)).Text(" of Redoubt's unused table frames"u8).End();
 
         ulong iopm = TableFramePool.AllocateContiguous(SvmHost.IopmFrames), msrpm = TableFramePool.AllocateContiguous(SvmHost.MsrpmFrames);
         if (iopm == 0 || msrpm == 0 || !CreateCpus(apicIds.Slice(0, cpuCount)) || !LocalApic.Map())

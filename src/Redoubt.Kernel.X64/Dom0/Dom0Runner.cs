@@ -211,6 +211,8 @@ internal static unsafe class Dom0Runner
                 .Text(write ? " writes refused so far"u8 : fetch ? " fetches refused so far"u8 : " reads refused so far"u8).End();
         if (!emulated)
             Inject(v, VectorGeneralProtection, hasErrorCode: true);
+        if (write)
+            Dom0Marker.CheckAfterRefusedWrite(info2);
     }
 
     private static bool EmulateAbsent(KernelCore<RangePhysicalMemory> core, SvmVcpu dom0, byte* v)

@@ -34,17 +34,18 @@ internal static unsafe class TableFramePool
         return first;
     }
 
-    // Writes pattern over every frame not yet handed out (Allocate zeroes a frame before it
-    // hands it out); returns the bytes written.
-    public static ulong FillUnused(System.ReadOnlySpan<byte> pattern)
+    // Writes pattern over the upper half of the frames not yet handed out, which the few
+    // allocations still to come do not reach (Allocate takes frames from the bottom and zeroes
+    // them); returns the range written.
+    public static Redoubt.Kernel.Paging.AddressRange FillUnusedUpperHalf(System.ReadOnlySpan<byte> pattern)
     {
         if (s_next == 0)
             s_next = PoolStart();
-        ulong bytes = PoolEnd() - s_next;
-        var unused = new System.Span<byte>((void*)s_next, (int)bytes);
+        ulong start = s_next + (PoolEnd() - s_next) / 2 & ~4095UL;
+        var unused = new System.Span<byte>((void*)start, (int)(PoolEnd() - start));
         for (int at = 0; at + pattern.Length <= unused.Length; at += pattern.Length)
             pattern.CopyTo(unused.Slice(at));
-        return bytes;
+        return new Redoubt.Kernel.Paging.AddressRange(start, PoolEnd());
     }
 
     public static ulong Allocate()

@@ -57,7 +57,19 @@ public sealed class Dom0ScenarioTests(RedoubtImages images)
     public async Task Dom0_reads_redoubts_memory_through_dev_mem_and_never_sees_a_byte_of_it()
     {
         Dom0Result run = await images.Dom0Async(BootPath.Pvh, "devmem", new Dom0Options { RedoubtArgs = "redoubt.marker=1", Dom0Args = "redoubt.test=devmem" });
-        Assert.Matches(@"marker written over \d+ (KiB|MiB) of Redoubt's unused table frames", run.Console);
+        Match marker = Regex.Match(run.Console, @"marker written over \d+ (KiB|MiB) of Redoubt's unused table frames at 0x([0-9a-f]{16})-0x([0-9a-f]{16})");
+        Assert.True(marker.Success, "Redoubt did not log the marker's range.\n" + run.Describe());
+        ulong start = Convert.ToUInt64(marker.Groups[2].Value, 16), end = Convert.ToUInt64(marker.Groups[3].Value, 16) + 1;
+        // The control: the same probe finds the marker where Dom0 may read it.
+        Assert.True(int.Parse(run.TestValue("devmem", "control_hits") ?? "0") > 0, "the probe does not find a marker Dom0 may read.\n" + run.Describe());
+        // Dom0 read exactly the range Redoubt logged, all of it, and found no marker there.
+        Assert.Equal($"0x{start:x}-0x{end - 1:x},read={end - start},refused_pages=0", run.TestValue("devmem", "marker_range"));
+        Assert.True(run.TestValue("devmem", "marker_range_hits") == "0", "Dom0 read Redoubt's marker.\n" + run.Describe());
+        // A write into it is refused, and Redoubt itself finds its page whole.
+        Assert.Equal("4096", run.TestValue("devmem", "marker_write_readback"));
+        Assert.True(run.TestValue("devmem", "marker_write_landed") == "0", "a write into Redoubt's marker landed.\n" + run.Describe());
+        Assert.Matches($@"\[INFO\] dom0: marker page 0x{start:x16} still whole after Dom0's refused write", run.RedoubtLog);
+        Assert.DoesNotContain("CHANGED by Dom0's write", run.RedoubtLog);
         Assert.True(int.Parse(run.TestValue("devmem", "ranges") ?? "0") > 0, "Dom0 found no reserved range to read.\n" + run.Describe());
         Assert.True(run.TestValue("devmem", "marker_hits") == "0", "Dom0 read Redoubt's marker.\n" + run.Describe());
         Assert.Matches(@"\[WARN\] dom0: refused read of physical 0x[0-9a-f]{16} \(not Dom0's\)", run.RedoubtLog);
