@@ -25,7 +25,7 @@ public static class FuzzTarget
     {
         var reader = new InputReader(input);
         MachineShape shape = MachineShape.Decode(reader.ReadByte());
-        KernelCore<ArrayPhysicalMemory> core = TestMachine.Create(shape.Frames, shape.Config);
+        KernelCore<ArrayPhysicalMemory> core = shape.Metal ? TestMachine.CreateMetal(shape.Frames, shape.Config) : TestMachine.Create(shape.Frames, shape.Config);
         trace?.WriteLine($"machine: {shape.Frames} frames, {shape.Config.TablePoolFrames} table-pool frames, Dom0 from 0x{shape.FirstDom0Frame * 4096:x}, " +
             $"{shape.Config.MaxVms} VMs, {shape.Config.MaxVcpusPerVm} vCPUs per VM, {shape.Config.CapabilitySlots} slots, {shape.Config.MaxPagesPerCall} pages per call");
         CheckInvariants(core, "after boot");

@@ -294,6 +294,27 @@ public static class SeedCorpus
             .Call(Dom0, Hypercall.MemReclaim, 0, 4 * Page, 8)
             .Call(Dom0, Hypercall.VmDestroy, 1).ToArray());
 
+        // Laid out like real RAM: Dom0 owns page 0 (frames 0-5, 22-29 with 12 pool frames), holes
+        // at 6-7 and 30-31 throw when the core touches them.
+        yield return ("metal-page-zero", New(MachineShape.MetalMachine)
+            .CallWithBuffer(Dom0, Hypercall.Info, Pattern(16, 0x11), 0x100, InfoRecord.Size)
+            .Call(Dom0, Hypercall.VmCreate)
+            .Call(Dom0, Hypercall.VmLoad, 0, 0, 0, Page, 0)
+            .Call(Dom0, Hypercall.MemDonate, 0, 0, 2, 0)
+            .Call(Dom0, Hypercall.VmLoad, 0, 0, 22 * Page, Page, 0)
+            .Call(Dom0, Hypercall.VcpuCreate, 0)
+            .Call(Dom0, Hypercall.VcpuSetState, 1, 0x100, 0)
+            .Call(Dom0, Hypercall.MemReclaim, 0, Page, 1)
+            .Call(Dom0, Hypercall.VmDestroy, 0).ToArray());
+        yield return ("metal-holes", New(MachineShape.MetalMachine)
+            .Call(Dom0, Hypercall.Info, 6 * Page, InfoRecord.Size)
+            .Call(Dom0, Hypercall.Info, 31 * Page, InfoRecord.Size)
+            .Call(Dom0, Hypercall.VmCreate)
+            .Call(Dom0, Hypercall.MemDonate, 0, 5 * Page, 2, 0)
+            .Call(Dom0, Hypercall.MemDonate, 0, 30 * Page, 1, 0)
+            .Call(Dom0, Hypercall.VmLoad, 0, 0, 6 * Page, Page, 0)
+            .Call(Dom0, Hypercall.VmReport, 0, 7 * Page, 4096).ToArray());
+
         // 1024 frames: 2 MiB-4 MiB can be donated whole, as one 2 MiB mapping in the VM's table.
         yield return ("large-donate-split", New(MachineShape.LargeMachine)
             .Call(Dom0, Hypercall.VmCreate)
