@@ -98,7 +98,10 @@ public static class FuzzTarget
         {
             return $"made the invariant checker throw {e.GetType().Name}: {e.Message}{Environment.NewLine}{e.StackTrace}";
         }
-        return violations.Count == 0 ? null
-            : $"broke invariants:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", violations)}";
+        if (violations.Count != 0)
+            return $"broke invariants:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", violations)}";
+        // The image's own audit (redoubt.audit=1) must agree with the host checker.
+        InvariantAudit audit = core.Audit();
+        return audit.Violations == 0 ? null : $"the kernel's audit finds INV-{audit.FirstInvariant} broken at {audit.FirstFrame} where the host checker finds nothing";
     }
 }

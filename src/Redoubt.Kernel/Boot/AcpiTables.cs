@@ -271,16 +271,6 @@ public static partial class AcpiTables
         return sum;
     }
 
-    private static bool IsZero(ReadOnlySpan<byte> bytes)
-    {
-        foreach (byte b in bytes)
-        {
-            if (b != 0)
-                return false;
-        }
-        return true;
-    }
-
     // Callers have checked that neither range wraps.
     private static bool Overlap(ulong first, ulong firstLength, ulong second, ulong secondLength) =>
         first < second + secondLength && second < first + firstLength;

@@ -17,4 +17,14 @@ public static class ByteSpans
         }
         return true;
     }
+
+    public static bool IsZero(ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte b in bytes)
+        {
+            if (b != 0)
+                return false;
+        }
+        return true;
+    }
 }

@@ -82,6 +82,9 @@ internal sealed class CheckedCore
     {
         var violations = InvariantChecker.Check(Core);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+        // The image's own audit agrees (KernelAuditTests shows it sees each kind of violation).
+        InvariantAudit audit = Core.Audit();
+        Assert.True(audit.Violations == 0, $"the kernel's audit finds INV-{audit.FirstInvariant} broken at {audit.FirstFrame} where the host checker finds nothing");
     }
 
     // ---- Common steps --------------------------------------------------------------------------
