@@ -11,6 +11,8 @@
  *   redoubt-probe as UID PROGRAM [ARGS...]     run PROGRAM as user and group UID, no other groups
  *       (busybox has no setuidgid).
  *   redoubt-probe open PATH                     open(PATH, O_RDWR): "open ok" or "open errno=NAME".
+ *   redoubt-probe info-loop COUNT               COUNT Info calls with a buffer through the driver
+ *       (REDOUBT_IOCTL_BUFFER_CALL, as redoubtctl info makes it): "info-loop calls=N ns_per_call=T".
  *   redoubt-probe storm COUNT SEED              COUNT random hypercalls through the driver's raw
  *       ioctl (REDOUBT_IOCTL_HYPERCALL): valid and invalid numbers; arguments aimed at physical
  *       page 0, 0x100, Redoubt's reserved frames (from /proc/iomem), device memory, beyond RAM,
@@ -28,6 +30,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../Driver/redoubt_ioctl.h"
@@ -162,6 +165,30 @@ static int storm(uint64_t count, uint64_t seed)
 	return 0;
 }
 
+static int info_loop(uint64_t count)
+{
+	uint8_t record[96];
+	struct timespec start, end;
+	int fd = open(REDOUBT_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || count == 0) {
+		printf("info-loop error=open-%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (uint64_t i = 0; i < count; i++) {
+		struct redoubt_buffer_call call = { .buffer = (uintptr_t)record, .length = sizeof(record) };
+		if (ioctl(fd, REDOUBT_IOCTL_BUFFER_CALL, &call) != 0 || call.call.out[0] != 0) {
+			printf("info-loop error=call-%llu\n", (unsigned long long)i);
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	close(fd);
+	printf("info-loop calls=%llu ns_per_call=%llu\n", (unsigned long long)count,
+	       (unsigned long long)(((end.tv_sec - start.tv_sec) * 1000000000ULL + end.tv_nsec - start.tv_nsec) / count));
+	return 0;
+}
+
 static int run_as(const char *id, char **argv)
 {
 	uid_t uid = (uid_t)strtoul(id, NULL, 0);
@@ -182,8 +209,10 @@ int main(int argc, char **argv)
 		return vmmcall(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "open") == 0)
 		return probe_open(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "info-loop") == 0)
+		return info_loop(strtoull(argv[2], NULL, 0));
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return storm(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
-	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | storm COUNT SEED\n");
+	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | info-loop COUNT | storm COUNT SEED\n");
 	return 2;
 }
