@@ -260,6 +260,16 @@ test_boundary() {
     rm -f /tmp/redoubtctl.err
 }
 
+# --- redoubt.test=driver-memory: the driver's own pages for VMs, given, taken back, released -------
+# The probe's `memory` steps (statuses, errnos, the VMs' private frames after each), then what is
+# left after its file is closed, and the driver's leak lines.
+test_driver_memory() {
+    redoubt-probe memory | sed -n "s/^memory \(.*\)=\(.*\)$/DOM0-TEST $TEST \1=\2/p"
+    result guest_private_after_close "$(redoubtctl info | sed -n 's/^frames.guest_private: //p')"
+    result leak_lines "$(dmesg | grep -c 'redoubt: leaking')"
+    dmesg | grep 'redoubt: leaking' | sed 's/^/DOM0-TEST-DMESG: /'
+}
+
 # --- redoubt.test=hypercall-storm: random hypercalls through the raw ioctl on both CPUs -----------
 # redoubt.storm=N calls in all (default 200000), half on each CPU (taskset), each process with its
 # own seed; then `redoubtctl info`. Counts per status as storm.cpuN.status.NAME lines.
@@ -290,6 +300,7 @@ if [ -n "$TEST" ]; then
     devmem) test_devmem ;;
     disk) test_disk ;;
     boundary) test_boundary ;;
+    driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
     triplefault)
         # The command line says reboot=triple: Linux resets by triple fault.

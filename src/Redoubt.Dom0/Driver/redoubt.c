@@ -195,18 +195,22 @@ static long redoubt_reclaim(struct redoubt_file *file, struct redoubt_memory *m)
 	return -ENOENT;
 }
 
-/* VmDestroy gives every frame of the VM back to Dom0: the pages donated through `vm` are free. */
+/*
+ * VmDestroy. The pages donated through `vm` are first reclaimed one range at a time: only a
+ * range Redoubt confirms it took back goes back to Linux. (VmDestroy gives every frame back too,
+ * but if the slot was revoked and reused behind the driver's back, it names another VM, and the
+ * old one may still hold the pages.) A range Redoubt does not give back stays recorded.
+ */
 static long redoubt_destroy(struct redoubt_file *file, struct redoubt_memory *m)
 {
 	struct redoubt_donation *d, *next;
 
-	m->status = redoubt_call(HC_VM_DESTROY, m->vm, 0, 0, 0);
-	if (m->status == STATUS_SUCCESS) {
-		list_for_each_entry_safe(d, next, &file->donations, link) {
-			if (d->vm == m->vm)
-				redoubt_free_donation(d);
-		}
+	list_for_each_entry_safe(d, next, &file->donations, link) {
+		if (d->vm == m->vm &&
+		    redoubt_call(HC_MEM_RECLAIM, d->vm, d->guest, d->pages, 0) == STATUS_SUCCESS)
+			redoubt_free_donation(d);
 	}
+	m->status = redoubt_call(HC_VM_DESTROY, m->vm, 0, 0, 0);
 	return 0;
 }
 

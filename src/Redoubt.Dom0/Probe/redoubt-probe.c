@@ -13,6 +13,11 @@
  *   redoubt-probe open PATH                     open(PATH, O_RDWR): "open ok" or "open errno=NAME".
  *   redoubt-probe info-loop COUNT               COUNT Info calls with a buffer through the driver
  *       (REDOUBT_IOCTL_BUFFER_CALL, as redoubtctl info makes it): "info-loop calls=N ns_per_call=T".
+ *   redoubt-probe memory                        the driver's page ioctls (DONATE, RECLAIM, DESTROY,
+ *       close) on a VM it creates: "memory KEY=VALUE" lines (statuses, errnos, the VMs' private
+ *       frames from Info after each step). Ends with a range donated to a VM that a raw VmDestroy
+ *       then ends behind the driver's back, and a range left donated at close: the driver must
+ *       leak the first (dmesg "redoubt: leaking") and reclaim the second.
  *   redoubt-probe storm COUNT SEED              COUNT random hypercalls through the driver's raw
  *       ioctl (REDOUBT_IOCTL_HYPERCALL): valid and invalid numbers; arguments aimed at physical
  *       page 0, 0x100, Redoubt's reserved frames (from /proc/iomem), device memory, beyond RAM,
@@ -189,6 +194,68 @@ static int info_loop(uint64_t count)
 	return 0;
 }
 
+static struct redoubt_hypercall raw(int fd, uint64_t number, uint64_t arg0)
+{
+	struct redoubt_hypercall call = { .in = { number, arg0 } };
+	if (ioctl(fd, REDOUBT_IOCTL_HYPERCALL, &call) != 0)
+		call.out[0] = ~0ULL;
+	return call;
+}
+
+/* The VMs' private frames, from an Info record (offset 56). */
+static long long guest_private(int fd)
+{
+	uint64_t record[12] = { 0 };
+	struct redoubt_buffer_call call = { .buffer = (uintptr_t)record, .length = sizeof(record) };
+	if (ioctl(fd, REDOUBT_IOCTL_BUFFER_CALL, &call) != 0 || call.call.out[0] != 0)
+		return -1;
+	return (long long)record[7];
+}
+
+/* One page ioctl: its status, or the errno when the driver refused it. */
+static void memory_step(int fd, const char *key, unsigned long request, uint64_t vm, uint64_t guest, uint64_t pages)
+{
+	struct redoubt_memory m = { .vm = vm, .guest = guest, .pages = pages, .status = ~0ULL };
+	if (ioctl(fd, request, &m) != 0)
+		printf("memory %s=errno-%s\n", key, strerrorname_np(errno));
+	else
+		printf("memory %s=%llu\n", key, (unsigned long long)m.status);
+}
+
+static int memory(void)
+{
+	int fd = open(REDOUBT_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("memory error=open-%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	printf("memory guest_private_before=%lld\n", guest_private(fd));
+	uint64_t vm = raw(fd, 0x10, 0).out[1];
+	memory_step(fd, "donate", REDOUBT_IOCTL_DONATE, vm, 0x100000, 4);
+	printf("memory guest_private_donated=%lld\n", guest_private(fd));
+	memory_step(fd, "donate_overlapping", REDOUBT_IOCTL_DONATE, vm, 0x102000, 1);
+	memory_step(fd, "donate_refused", REDOUBT_IOCTL_DONATE, vm, 0x8000000000000000ULL, 1);
+	memory_step(fd, "reclaim_other_range", REDOUBT_IOCTL_RECLAIM, vm, 0x100000, 3);
+	memory_step(fd, "reclaim", REDOUBT_IOCTL_RECLAIM, vm, 0x100000, 4);
+	printf("memory guest_private_reclaimed=%lld\n", guest_private(fd));
+	memory_step(fd, "donate_again", REDOUBT_IOCTL_DONATE, vm, 0x200000, 3);
+	memory_step(fd, "destroy", REDOUBT_IOCTL_DESTROY, vm, 0, 0);
+	printf("memory guest_private_destroyed=%lld\n", guest_private(fd));
+	/* Behind the driver's back: its record names a VM that is gone. */
+	vm = raw(fd, 0x10, 0).out[1];
+	uint64_t stale = vm;
+	memory_step(fd, "donate_then_raw_destroy", REDOUBT_IOCTL_DONATE, vm, 0x100000, 2);
+	printf("memory raw_destroy=%llu\n", (unsigned long long)raw(fd, 0x11, vm).out[0]);
+	/* Left donated at close: the driver reclaims it. The new VM reuses the slot (the lowest
+	 * free one) of the VM destroyed behind the driver's back. */
+	vm = raw(fd, 0x10, 0).out[1];
+	printf("memory slot_reused=%d\n", vm == stale);
+	memory_step(fd, "donate_left_at_close", REDOUBT_IOCTL_DONATE, vm, 0x400000, 5);
+	printf("memory guest_private_before_close=%lld\n", guest_private(fd));
+	close(fd);
+	return 0;
+}
+
 static int run_as(const char *id, char **argv)
 {
 	uid_t uid = (uid_t)strtoul(id, NULL, 0);
@@ -209,10 +276,12 @@ int main(int argc, char **argv)
 		return vmmcall(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "open") == 0)
 		return probe_open(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "memory") == 0)
+		return memory();
 	if (argc == 3 && strcmp(argv[1], "info-loop") == 0)
 		return info_loop(strtoull(argv[2], NULL, 0));
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return storm(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
-	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | info-loop COUNT | storm COUNT SEED\n");
+	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | memory | info-loop COUNT | storm COUNT SEED\n");
 	return 2;
 }

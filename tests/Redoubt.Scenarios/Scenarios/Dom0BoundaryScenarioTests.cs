@@ -44,6 +44,31 @@ public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
     }
 
     [Fact]
+    public async Task The_driver_gives_vms_pages_of_its_own_takes_them_back_and_never_returns_a_page_redoubt_kept()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "driver-memory", new Dom0Options { Dom0Args = "redoubt.test=driver-memory" });
+        string? Value(string key) => run.TestValue("driver-memory", key);
+        Assert.True(Value("donate") == "0" && Value("guest_private_donated") == "4", "the driver's donation did not reach the VM.\n" + run.Describe());
+        Assert.Equal("errno-EEXIST", Value("donate_overlapping"));
+        Assert.Equal("5", Value("donate_refused"));
+        Assert.Equal("errno-ENOENT", Value("reclaim_other_range"));
+        Assert.True(Value("reclaim") == "0" && Value("guest_private_reclaimed") == "0", "the reclaim did not take the pages back.\n" + run.Describe());
+        Assert.True(Value("donate_again") == "0" && Value("destroy") == "0" && Value("guest_private_destroyed") == "0",
+            "DESTROY did not end the VM with its memory.\n" + run.Describe());
+
+        // Memory left with a VM when the file closes comes back; memory the driver cannot get
+        // back (its VM was destroyed behind its back, the slot now names another VM) is leaked
+        // with a line, never handed to Linux.
+        Assert.True(Value("slot_reused") == "1" && Value("donate_left_at_close") == "0" && Value("guest_private_before_close") == "5",
+            "the close case was not set up.\n" + run.Describe());
+        Assert.True(Value("guest_private_after_close") == "0", "closing the file did not reclaim the VM's pages.\n" + run.Describe());
+        Assert.True(Value("leak_lines") == "1", "the driver did not leak exactly the range it could not reclaim.\n" + run.Describe());
+        Assert.Matches(@"redoubt: leaking 2 pages at physical 0x[0-9a-f]+ \(VM slot 0, guest 0x100000\): MemReclaim returned status 9", run.Console);
+        Assert.DoesNotContain("[PANIC]", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
     public async Task Two_hundred_thousand_random_hypercalls_on_both_cpus_leave_redoubt_up_and_its_answer_consistent()
     {
         Dom0Result run = await images.Dom0Async(BootPath.Pvh, "hypercall-storm", new Dom0Options
