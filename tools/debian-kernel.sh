@@ -4,7 +4,8 @@
 # the load order of any of its modules (the .deb ships no modules.dep: dependencies come from
 # each module's .modinfo section). Sourced by tests/Redoubt.KvmBaseline/run.sh (kvm_amd) and
 # src/Redoubt.Dom0/build-dom0.sh (Dom0's virtio modules); both use the cache
-# artifacts/kvm-baseline/{debs,kernel}/ so that the package is downloaded once.
+# artifacts/kvm-baseline/{debs,kernel}/ so that the package is downloaded once. The matching
+# headers (for Dom0's driver redoubt.ko) unpack into artifacts/kvm-baseline/headers/.
 #
 # The sourcing script defines log MESSAGE (progress, to stderr) and die MESSAGE (exits).
 # Needs apt-get, apt-cache, dpkg-deb, objcopy (binutils), flock; xz/zstd only for compressed
@@ -164,4 +165,54 @@ debian_module_add() {
     deps=$(debian_module_depends "$f")
     for d in ${deps//,/ }; do debian_module_add "$d"; done
     DEBIAN_MODULE_ORDER+=("$n")
+}
+
+# ---- headers, for out-of-tree modules --------------------------------------------------------
+
+# Downloads (once) and unpacks (once) the headers matching the kernel debian_kernel_fetch chose:
+# linux-headers-<KVER>, linux-headers-<6.1.0-N>-common and linux-kbuild-6.1 of the image's own
+# version, into $1/headers/<KVER>. Never installed. Debian's amd64 headers Makefile includes
+# the common tree by absolute path (/usr/src/...): the unpacked copy is pointed at its own
+# common tree. Sets DEBIAN_HEADERS (the tree to give `make -C`) and DEBIAN_HEADERS_VERSION.
+debian_headers_fetch() {
+    local out=$1 kver=$DEBIAN_KVER deb version root
+    deb=$(ls -1 "$out/debs/${DEBIAN_KERNEL_PKG}"_*_amd64.deb 2>/dev/null | sort -V | tail -n 1 || true)
+    [[ -n $deb ]] || die "no downloaded $DEBIAN_KERNEL_PKG package in $out/debs to take the version from"
+    version=$(dpkg-deb -f "$deb" Version) || die "cannot read the version of $deb"
+    root=$out/headers/$kver
+    DEBIAN_HEADERS=$root/usr/src/linux-headers-$kver
+    DEBIAN_HEADERS_VERSION=$version
+    if [[ ! -f $root/.unpacked || $(cat "$root/.unpacked") != "$version" ]]; then
+        debian_headers_download_and_unpack "$out" "$root" "$version"
+    fi
+    # Also after the repository moved: the include follows the unpacked tree.
+    sed -i "s|^include .*/usr/src/linux-headers-|include $root/usr/src/linux-headers-|" "$DEBIAN_HEADERS/Makefile"
+}
+
+debian_headers_download_and_unpack() {
+    local out=$1 root=$2 version=$3 kver=$DEBIAN_KVER lock
+    exec {lock}>"$out/.fetch.lock"
+    flock "$lock"
+    if [[ ! -f $root/.unpacked || $(cat "$root/.unpacked") != "$version" ]]; then
+        local pkgs=("linux-headers-$kver" "linux-headers-${kver%-amd64}-common" "linux-kbuild-6.1=$version") tmp d
+        log "downloading ${pkgs[*]} (about 14 MB)"
+        tmp=$(mktemp -d "$out/debs/headers.XXXXXX")
+        chmod 0777 "$tmp"
+        if ! (cd "$tmp" && apt-get download "${pkgs[@]}") >"$out/apt-headers.log" 2>&1; then
+            debian_apt_update_once "$out"
+            (cd "$tmp" && apt-get download "${pkgs[@]}") >"$out/apt-headers.log" 2>&1 || {
+                rm -rf "$tmp"
+                die "apt-get download ${pkgs[*]} failed: $(grep -E '^(E|Err):' "$out/apt-headers.log" | tail -n 1) (full log: $out/apt-headers.log)"
+            }
+        fi
+        rm -rf "$root"
+        mkdir -p "$root"
+        for d in "$tmp"/*.deb; do
+            dpkg-deb -x "$d" "$root" || die "dpkg -x $d failed"
+        done
+        rm -rf "$tmp"
+        [[ -f $DEBIAN_HEADERS/Makefile ]] || die "$DEBIAN_HEADERS/Makefile missing from the headers package"
+        echo "$version" >"$root/.unpacked"
+    fi
+    exec {lock}>&-
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Dom0's boot files, from Debian 12's stock kernel package, busybox-static and redoubtctl:
+# Dom0's boot files, from Debian 12's stock kernel package, busybox-static, redoubtctl and
+# Redoubt's Dom0 driver:
 #   artifacts/image/dom0/vmlinuz      Debian's bzImage, unchanged
 #   artifacts/image/dom0/initrd.cpio  Dom0's initramfs (uncompressed newc): busybox, redoubtctl,
-#                                     the virtio-blk modules, /init (init.sh beside this file)
+#                                     the virtio-blk modules, redoubt.ko (Driver/, built against
+#                                     Debian's headers for that kernel), the test probe
+#                                     (Probe/), /init (init.sh beside this file)
 #   artifacts/image/dom0/cmdline      Dom0's default kernel command line (one line, no newline)
 #   artifacts/image/dom0.cpio         the boot archive Redoubt reads (newc): the files of
 #                                     guests.cpio plus dom0/vmlinuz, dom0/initrd, dom0/cmdline
@@ -10,14 +13,17 @@
 # numbers, inodes renumbered.
 #
 # Usage: build-dom0.sh [fetch | build]
-#   fetch   download and unpack the kernel package only (./redoubt setup); quick when done.
-#   build   (default) fetch (the newest package already unpacked, if any), publish redoubtctl
-#           when its sources changed, then build the files above when any input changed.
+#   fetch   download and unpack the kernel package and its headers only (./redoubt setup);
+#           quick when done.
+#   build   (default) fetch (the newest package already unpacked, if any), publish redoubtctl,
+#           build redoubt.ko and the probe when their sources changed, then build the files
+#           above when any input changed.
 #           Needs artifacts/image/guests.cpio (./redoubt build).
 # Environment: DOM0_KERNEL_PKG, a linux-image-6.1.0-*-amd64 package instead of the current one.
 #
 # The kernel package is cached in artifacts/kvm-baseline/{debs,kernel}/, shared with the KVM
-# baseline (tools/debian-kernel.sh); work files and logs go to artifacts/dom0/.
+# baseline (tools/debian-kernel.sh), its headers in artifacts/kvm-baseline/headers/; work files
+# and logs go to artifacts/dom0/.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,6 +67,7 @@ fetch_kernel() {
         pkg=$(debian_newest_unpacked_kernel "$CACHE")
     fi
     debian_kernel_fetch "$CACHE" "$pkg"
+    debian_headers_fetch "$CACHE"
 }
 
 # True when the executable $1 is statically linked (no program interpreter).
@@ -94,6 +101,52 @@ publish_redoubtctl() {
     echo "$hash" >"$stamp"
 }
 
+# redoubt.ko, built with kbuild against Debian's headers for the exact Dom0 kernel (gcc 12, as
+# the kernel), only when its inputs changed. Debug info is stripped (as Debian strips its own
+# modules): the module is then the same bytes on every build.
+DRIVER=$WORK/driver/redoubt.ko
+build_driver() {
+    local hash stamp=$WORK/driver.inputs build=$WORK/driver-build
+    hash=$(
+        printf '%s\n' "$DEBIAN_KVER" "$DEBIAN_HEADERS_VERSION" "$(gcc-12 --version | head -n 1)"
+        hash_files "$HERE/Driver/redoubt.c" "$HERE/Driver/redoubt_ioctl.h" "$HERE/Driver/Kbuild"
+    )
+    if [[ -f $DRIVER && -f $stamp && $(cat "$stamp") == "$hash" ]]; then
+        return
+    fi
+    need gcc-12 "the Dom0 driver is built with the kernel's compiler: apt-get install -y gcc-12"
+    need make "kbuild needs make: apt-get install -y make"
+    log "building redoubt.ko against $DEBIAN_HEADERS ($WORK/driver.log)"
+    rm -rf "$build" "$stamp"
+    mkdir -p "$build" "$(dirname "$DRIVER")"
+    cp "$HERE/Driver/redoubt.c" "$HERE/Driver/redoubt_ioctl.h" "$HERE/Driver/Kbuild" "$build/"
+    if ! make -C "$DEBIAN_HEADERS" M="$build" KBUILD_BUILD_TIMESTAMP=0 modules >"$WORK/driver.log" 2>&1; then
+        tail -n 30 "$WORK/driver.log" >&2
+        die "building redoubt.ko failed; see $WORK/driver.log"
+    fi
+    grep -E 'warning:' "$WORK/driver.log" >&2 && die "redoubt.ko builds with warnings; see $WORK/driver.log"
+    strip --strip-debug -o "$DRIVER" "$build/redoubt.ko"
+    echo "$hash" >"$stamp"
+}
+
+# The boundary self-tests' probe (test tooling, not redoubtctl): a static C program.
+PROBE=$WORK/probe/redoubt-probe
+build_probe() {
+    local hash stamp=$WORK/probe.inputs
+    hash=$(
+        gcc --version | head -n 1
+        hash_files "$HERE/Probe/redoubt-probe.c" "$HERE/Driver/redoubt_ioctl.h"
+    )
+    if [[ -x $PROBE && -f $stamp && $(cat "$stamp") == "$hash" ]]; then
+        return
+    fi
+    log "building redoubt-probe"
+    rm -f "$stamp"
+    mkdir -p "$(dirname "$PROBE")"
+    gcc -static -Os -Wall -Wextra -Werror -o "$PROBE" "$HERE/Probe/redoubt-probe.c" || die "building redoubt-probe failed"
+    echo "$hash" >"$stamp"
+}
+
 # Packs the tree $1 (the names listed on stdin, relative to it) as a deterministic newc archive
 # into the file $2.
 pack_newc() {
@@ -107,6 +160,8 @@ build_initrd() {
     mkdir -p "$stage"/{bin,dev,proc,sys,tmp,root,lib/modules}
     cp "$BUSYBOX" "$stage/bin/busybox"
     cp "$REDOUBTCTL" "$stage/bin/redoubtctl"
+    cp "$PROBE" "$stage/bin/redoubt-probe"
+    cp "$DRIVER" "$stage/lib/modules/redoubt.ko"
     cp "$HERE/init.sh" "$stage/init"
     for n in "${DEBIAN_MODULE_ORDER[@]}"; do
         debian_module_plain "${DEBIAN_MODPATH[$n]}" "$stage/lib/modules/$n.ko"
@@ -114,7 +169,7 @@ build_initrd() {
     printf '%s\n' "${DEBIAN_MODULE_ORDER[@]}" >"$stage/lib/modules/load-order"
     find "$stage" -type d -exec chmod 0755 {} +
     find "$stage" -type f -exec chmod 0644 {} +
-    chmod 0755 "$stage/init" "$stage/bin/busybox" "$stage/bin/redoubtctl"
+    chmod 0755 "$stage/init" "$stage/bin/busybox" "$stage/bin/redoubtctl" "$stage/bin/redoubt-probe"
     chmod 1777 "$stage/tmp"
     chmod 0700 "$stage/root"
     find "$stage" -exec touch -h -d @0 {} +
@@ -145,11 +200,13 @@ cmd_build() {
     flock 9
     fetch_kernel reuse
     publish_redoubtctl
+    build_driver
+    build_probe
 
     local stamp=$WORK/outputs.inputs hash
     hash=$(
         printf '%s\n' "$DEBIAN_KERNEL_PKG" "${DOM0_MODULES[*]}" "$DOM0_CMDLINE"
-        hash_files "$HERE/build-dom0.sh" "$HERE/init.sh" "$ROOT/tools/debian-kernel.sh" "$BUSYBOX" "$REDOUBTCTL" "$DEBIAN_VMLINUZ" "$GUESTS"
+        hash_files "$HERE/build-dom0.sh" "$HERE/init.sh" "$ROOT/tools/debian-kernel.sh" "$BUSYBOX" "$REDOUBTCTL" "$DRIVER" "$PROBE" "$DEBIAN_VMLINUZ" "$GUESTS"
     )
     hash=$(sha256sum <<<"$hash" | cut -d' ' -f1)
     if [[ -f $stamp && $(cat "$stamp") == "$hash" && -f $OUT_DIR/vmlinuz && -f $OUT_DIR/initrd.cpio && -f $OUT_DIR/cmdline && -f $IMAGE_DIR/dom0.cpio ]]; then
@@ -176,7 +233,7 @@ fetch)
     (($# <= 1)) || die "'fetch' takes no arguments"
     mkdir -p "$CACHE"
     fetch_kernel
-    log "kernel package $DEBIAN_KERNEL_PKG ready in $DEBIAN_KDIR"
+    log "kernel package $DEBIAN_KERNEL_PKG ready in $DEBIAN_KDIR, headers in $DEBIAN_HEADERS"
     ;;
 build)
     (($# <= 1)) || die "'build' takes no arguments"

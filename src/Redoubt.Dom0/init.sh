@@ -1,7 +1,8 @@
 #!/bin/busybox sh
 # Dom0's /init (busybox sh), packed into artifacts/image/dom0/initrd.cpio by build-dom0.sh.
-# Mounts the kernel's file systems, loads the modules listed in /lib/modules/load-order, prints
-# "redoubt-dom0: ready", then follows the kernel command line:
+# Mounts the kernel's file systems, loads the modules listed in /lib/modules/load-order and
+# Redoubt's driver (redoubt.ko: /dev/redoubt), prints "redoubt-dom0: ready", then follows the
+# kernel command line:
 #   redoubt.test=NAME   run self-test NAME, print "DOM0-TEST NAME key=value" lines and
 #                       "DOM0-TEST NAME done", power off (docs/redoubtctl.md lists the tests);
 #   redoubt.demo        run `redoubtctl info`, power off;
@@ -19,6 +20,8 @@ mount -t devpts devpts /dev/pts
 for module in $(cat /lib/modules/load-order); do
     insmod "/lib/modules/$module.ko" || echo "redoubt-dom0: insmod $module failed"
 done
+# Refuses to load outside Redoubt (dmesg: "redoubt: not running under Redoubt").
+insmod /lib/modules/redoubt.ko 2>/dev/null || echo "redoubt-dom0: no /dev/redoubt: redoubt.ko did not load"
 echo "redoubt-dom0: ready"
 
 # One result line; values never contain spaces.
@@ -292,6 +295,63 @@ test_disk() {
     rm -f /tmp/pattern /tmp/readback
 }
 
+# --- redoubt.test=boundary: hypercalls only through the driver, only for root --------------------
+# The probe runs VMMCALL itself in a user process (CPL 3), as uid 65534 and as root: VmCreate,
+# whose effect `redoubtctl info` would show (vms). Then /dev/redoubt's mode and owner, an open
+# by uid 65534 and by root, and the positive control: root's `redoubtctl info` through the driver.
+info_vms() { redoubtctl info 2>/dev/null | sed -n 's/^vms: //p'; }
+test_boundary() {
+    local nobody="redoubt-probe as 65534" out
+    result vms_before "$(info_vms)"
+    out=$($nobody redoubt-probe vmmcall 0x10)
+    result user_vmmcall "$(echo "$out" | sed -n 's/^vmmcall //p' | tr ' ' ',')"
+    out=$(redoubt-probe vmmcall 0x10)
+    result root_user_vmmcall "$(echo "$out" | sed -n 's/^vmmcall //p' | tr ' ' ',')"
+    result vms_after "$(info_vms)"
+    result dev_mode "$(stat -c %a /dev/redoubt 2>/dev/null || echo missing)"
+    result dev_owner "$(stat -c %u:%g /dev/redoubt 2>/dev/null || echo missing)"
+    result user_open "$($nobody redoubt-probe open /dev/redoubt | sed -n 's/^open //p')"
+    result root_open "$(redoubt-probe open /dev/redoubt | sed -n 's/^open //p')"
+    $nobody redoubtctl info >/dev/null 2>/tmp/redoubtctl.err
+    result user_redoubtctl_exit "$?"
+    sed 's/^/DOM0-TEST-STDERR: /' /tmp/redoubtctl.err
+    redoubtctl info >/dev/null
+    result root_redoubtctl_exit "$?"
+    rm -f /tmp/redoubtctl.err
+}
+
+# --- redoubt.test=driver-memory: the driver's own pages for VMs, given, taken back, released -------
+# The probe's `memory` steps (statuses, errnos, the VMs' private frames after each), then what is
+# left after its file is closed, and the driver's leak lines.
+test_driver_memory() {
+    redoubt-probe memory | sed -n "s/^memory \(.*\)=\(.*\)$/DOM0-TEST $TEST \1=\2/p"
+    result guest_private_after_close "$(redoubtctl info | sed -n 's/^frames.guest_private: //p')"
+    result leak_lines "$(dmesg | grep -c 'redoubt: leaking')"
+    dmesg | grep 'redoubt: leaking' | sed 's/^/DOM0-TEST-DMESG: /'
+}
+
+# --- redoubt.test=hypercall-storm: random hypercalls through the raw ioctl on both CPUs -----------
+# redoubt.storm=N calls in all (default 200000), half on each CPU (taskset), each process with its
+# own seed; then `redoubtctl info`. Counts per status as storm.cpuN.status.NAME lines.
+test_hypercall_storm() {
+    local total half cpu
+    total=$(option redoubt.storm)
+    total=${total:-200000}
+    half=$((total / 2))
+    result calls "$total"
+    for cpu in 0 1; do
+        taskset -c "$cpu" redoubt-probe storm "$half" "$((cpu + 1))" >"/tmp/storm.$cpu" 2>&1 &
+    done
+    wait
+    for cpu in 0 1; do
+        sed -n "s/^storm \(.*\)=\(.*\)$/DOM0-TEST $TEST cpu$cpu.\1=\2/p" "/tmp/storm.$cpu"
+    done
+    rm -f /tmp/storm.0 /tmp/storm.1
+    redoubtctl info
+    result info_exit "$?"
+    result unknown_nmi_lines "$(dmesg | grep -c -E 'NMI received for unknown reason|Dazed and confused')"
+}
+
 TEST=$(option redoubt.test)
 if [ -n "$TEST" ]; then
     case $TEST in
@@ -299,6 +359,9 @@ if [ -n "$TEST" ]; then
     hidden) test_hidden ;;
     devmem) test_devmem ;;
     disk) test_disk ;;
+    boundary) test_boundary ;;
+    driver-memory) test_driver_memory ;;
+    hypercall-storm) test_hypercall_storm ;;
     triplefault)
         # The command line says reboot=triple: Linux resets by triple fault.
         result reboot "triple-fault"

@@ -11,7 +11,7 @@ namespace Redoubt.Dom0.Tests;
 // the default command line that build-dom0.sh writes are documented.
 public class DocumentTests
 {
-    private static string Root()
+    internal static string Root()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -41,8 +41,8 @@ public class DocumentTests
         string doc = Read("docs", "redoubtctl.md");
         string cases = init[init.IndexOf("case $TEST in", StringComparison.Ordinal)..];
         cases = cases[..cases.IndexOf("esac", StringComparison.Ordinal)];
-        string[] tests = Regex.Matches(cases, @"^\s+([a-z0-9]+)\)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(["info", "hidden", "devmem", "disk", "triplefault", "poweroff"], tests);
+        string[] tests = Regex.Matches(cases, @"^\s+([a-z0-9-]+)\)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(["info", "hidden", "devmem", "disk", "boundary", "driver-memory", "hypercall-storm", "triplefault", "poweroff"], tests);
         foreach (string test in tests)
             Assert.True(doc.Contains($"| `{test}` |"), $"docs/redoubtctl.md has no row for the self-test `{test}`");
     }

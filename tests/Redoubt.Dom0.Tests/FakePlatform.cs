@@ -5,7 +5,7 @@ using Redoubt.Dom0.Control;
 
 namespace Redoubt.Dom0.Tests;
 
-// A platform whose CPUID, buffer and hypercall the test chooses; it records every call.
+// A platform whose CPUID, driver and hypervisor the test chooses; it records every call.
 internal sealed class FakePlatform : IDom0Platform
 {
     public static readonly CpuidRegisters RedoubtFeatures = new(0x00A00F11, 0, HypervisorSignature.HypervisorPresentBit, 0);
@@ -13,14 +13,16 @@ internal sealed class FakePlatform : IDom0Platform
 
     public CpuidRegisters Features = RedoubtFeatures;
     public CpuidRegisters HypervisorLeaf = RedoubtLeaf;
-    public string? BufferError;
+    public string? OpenError;
+    public string? CallError;
+    // Where the fake driver's own copy of the buffer lives (the address it passes Redoubt).
     public ulong BufferAddress = 0x1234_5000;
-    public int BufferLength = 4096;
     public Func<HypercallRegisters, Span<byte>, HypercallResult> Hypervisor = (_, _) => HypercallResult.Ok();
 
     public readonly List<uint> CpuidLeaves = [];
+    // The registers as Redoubt received them, after the driver filled in its buffer.
     public readonly List<HypercallRegisters> Calls = [];
-    public FakeBuffer? Buffer;
+    public FakeDevice? Device;
 
     public CpuidRegisters Cpuid(uint leaf, uint subleaf)
     {
@@ -33,25 +35,15 @@ internal sealed class FakePlatform : IDom0Platform
         };
     }
 
-    public bool TryOpenBuffer(out IHypercallBuffer? buffer, out string? error)
+    public bool TryOpenDevice(out IRedoubtDevice? device, out string? error)
     {
-        error = BufferError;
+        error = OpenError;
+        device = null;
         if (error is not null)
-        {
-            buffer = null;
             return false;
-        }
-        Buffer = new FakeBuffer(BufferAddress, new byte[BufferLength]);
-        buffer = Buffer;
+        Device = new FakeDevice(this);
+        device = Device;
         return true;
-    }
-
-    public HypercallResult Call(in HypercallRegisters registers)
-    {
-        Calls.Add(registers);
-        if (Buffer is null || Buffer.Disposed)
-            throw new InvalidOperationException("hypercall without an open buffer");
-        return Hypervisor(registers, Buffer.Bytes);
     }
 
     // A record as Redoubt would write it, and the results it would return with it.
@@ -63,14 +55,31 @@ internal sealed class FakePlatform : IDom0Platform
         };
 }
 
-// A buffer over any memory: a plain array, or a page of a test machine.
-internal sealed class FakeBuffer(ulong physicalAddress, Memory<byte> bytes) : IHypercallBuffer
+// The driver as redoubt.c behaves for Info: its own copy of the caller's buffer, whose address
+// and length replace arg0 and arg1, copied back after the call.
+internal sealed class FakeDevice(FakePlatform platform) : IRedoubtDevice
 {
     public bool Disposed { get; private set; }
 
-    public ulong PhysicalAddress { get; } = physicalAddress;
-
-    public Span<byte> Bytes => Disposed ? throw new ObjectDisposedException(nameof(FakeBuffer)) : bytes.Span;
+    public bool TryCallWithBuffer(in HypercallRegisters registers, Span<byte> buffer, out HypercallResult result, out string? error)
+    {
+        if (Disposed)
+            throw new ObjectDisposedException(nameof(FakeDevice));
+        result = default;
+        error = platform.CallError;
+        if (error is not null)
+            return false;
+        if (registers.Number != (ulong)Hypercall.Info)
+            throw new InvalidOperationException("the fake driver knows only Info's buffer");
+        byte[] copy = buffer.ToArray();
+        HypercallRegisters seen = registers;
+        seen.Arg0 = platform.BufferAddress;
+        seen.Arg1 = (ulong)buffer.Length;
+        platform.Calls.Add(seen);
+        result = platform.Hypervisor(seen, copy);
+        copy.CopyTo(buffer);
+        return true;
+    }
 
     public void Dispose() => Disposed = true;
 }

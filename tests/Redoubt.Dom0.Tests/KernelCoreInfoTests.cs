@@ -19,7 +19,7 @@ public class KernelCoreInfoTests
     private const ushort Dom0 = 0;
     private const ulong BufferAddress = 0x30000; // a Dom0 page of the default 64-frame machine
 
-    private sealed class KernelPlatform(KernelCore<ArrayPhysicalMemory> core, byte[] memory, ulong buffer) : IDom0Platform
+    private sealed class KernelPlatform(KernelCore<ArrayPhysicalMemory> core, byte[] memory, ulong buffer) : IDom0Platform, IRedoubtDevice
     {
         public CpuidRegisters Cpuid(uint leaf, uint subleaf)
         {
@@ -29,14 +29,30 @@ public class KernelCoreInfoTests
             return new CpuidRegisters(seen.Eax, seen.Ebx, seen.Ecx, seen.Edx);
         }
 
-        public bool TryOpenBuffer(out IHypercallBuffer? opened, out string? error)
+        public bool TryOpenDevice(out IRedoubtDevice? device, out string? error)
         {
-            opened = new FakeBuffer(buffer, memory.AsMemory((int)buffer, 4096));
+            device = this;
             error = null;
             return true;
         }
 
-        public HypercallResult Call(in HypercallRegisters registers) => core.Dispatch(Dom0, registers);
+        // What redoubt.c does for Info: the caller's bytes copied into a Dom0 page the driver
+        // owns, its address and length in arg0 and arg1, the page copied back.
+        public bool TryCallWithBuffer(in HypercallRegisters registers, Span<byte> bytes, out HypercallResult result, out string? error)
+        {
+            Span<byte> page = memory.AsSpan((int)buffer, 4096);
+            page.Clear();
+            bytes.CopyTo(page);
+            HypercallRegisters call = registers;
+            call.Arg0 = buffer;
+            call.Arg1 = (ulong)bytes.Length;
+            result = core.Dispatch(Dom0, call);
+            page[..bytes.Length].CopyTo(bytes);
+            error = null;
+            return true;
+        }
+
+        public void Dispose() { }
     }
 
     [Fact]

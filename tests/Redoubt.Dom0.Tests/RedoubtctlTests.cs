@@ -56,8 +56,8 @@ public class RedoubtctlTests
         Assert.Equal(string.Join("\n", InfoReport.Lines(InfoReportTests.Sample())) + "\n", output);
         Assert.Empty(errors);
         HypercallRegisters call = Assert.Single(platform.Calls);
-        Assert.Equal(HypercallRegisters.Of(Hypercall.Info, platform.BufferAddress, 4096), call);
-        Assert.True(platform.Buffer!.Disposed);
+        Assert.Equal(HypercallRegisters.Of(Hypercall.Info, platform.BufferAddress, (ulong)InfoRecord.Size), call);
+        Assert.True(platform.Device!.Disposed);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class RedoubtctlTests
         Assert.Equal("redoubtctl: not running under Redoubt (no hypervisor: CPUID leaf 1 ECX bit 31 is clear)\n", errors);
         Assert.Equal([HypervisorSignature.FeatureLeaf], platform.CpuidLeaves);
         Assert.Empty(platform.Calls);
-        Assert.Null(platform.Buffer);
+        Assert.Null(platform.Device);
     }
 
     [Fact]
@@ -84,14 +84,25 @@ public class RedoubtctlTests
     }
 
     [Fact]
-    public void NoBufferIsAFailureWithTheReason()
+    public void WithoutTheDriverItSaysSoAndExitsWith1()
     {
-        var platform = new FakePlatform { BufferError = "/proc/self/pagemap hides physical addresses: redoubtctl must run as root (CAP_SYS_ADMIN)" };
+        var platform = new FakePlatform { OpenError = "/dev/redoubt is missing: Redoubt's driver (redoubt.ko) is not loaded" };
         var (status, output, errors) = Run(platform, "info");
         Assert.Equal(ExitCode.Failure, status);
         Assert.Empty(output);
-        Assert.Equal($"redoubtctl: {platform.BufferError}\n", errors);
+        Assert.Equal($"redoubtctl: {platform.OpenError}\n", errors);
         Assert.Empty(platform.Calls);
+    }
+
+    [Fact]
+    public void ARequestTheDriverRefusesIsAFailureWithTheReason()
+    {
+        var platform = new FakePlatform { CallError = "the driver refused the call: Invalid argument (errno 22)" };
+        var (status, output, errors) = Run(platform, "info");
+        Assert.Equal(ExitCode.Failure, status);
+        Assert.Empty(output);
+        Assert.Equal($"redoubtctl: the Info hypercall was not made: {platform.CallError}\n", errors);
+        Assert.True(platform.Device!.Disposed);
     }
 
     [Theory]
@@ -151,7 +162,7 @@ public class RedoubtctlTests
             return HypercallResult.Fail(HypercallStatus.InvalidBuffer);
         };
         Run(platform, "info");
-        Assert.Equal(4096, seen.Length);
+        Assert.Equal(InfoRecord.Size, seen.Length);
         Assert.All(seen, b => Assert.Equal(0, b));
     }
 

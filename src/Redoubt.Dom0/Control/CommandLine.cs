@@ -25,15 +25,15 @@ public static class CommandLine
         """
         Usage: redoubtctl <command>
 
-        Talks to the Redoubt hypervisor from Dom0, by hypercall. Needs root (it reads
-        /proc/self/pagemap to give Redoubt a physical buffer address).
+        Talks to the Redoubt hypervisor from Dom0, by hypercall through Redoubt's driver
+        (/dev/redoubt, from redoubt.ko). Needs root: only root may open /dev/redoubt.
 
         Commands:
           info    Redoubt's version, CPUs, and who owns the machine's physical memory
                   (free pool, hypervisor, Dom0, guests, page tables), as "key: value" lines.
           help    Show this text (also --help, -h, or no command).
 
-        Exit status: 0 success; 1 failure (not running under Redoubt, not root, a hypercall
-        failed, an inconsistent answer); 2 a bad command line.
+        Exit status: 0 success; 1 failure (not running under Redoubt, no driver, not root, a
+        hypercall failed, an inconsistent answer); 2 a bad command line.
         """;
 }

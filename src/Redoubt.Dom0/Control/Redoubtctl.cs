@@ -30,21 +30,19 @@ public static class Redoubtctl
     {
         if (!UnderRedoubt(platform, stderr))
             return ExitCode.Failure;
-        if (!platform.TryOpenBuffer(out IHypercallBuffer? buffer, out string? error) || buffer is null)
-            return Fail(stderr, error ?? "no buffer for the hypercall");
+        if (!platform.TryOpenDevice(out IRedoubtDevice? device, out string? error) || device is null)
+            return Fail(stderr, error ?? $"cannot open {DriverAbi.DevicePath}");
 
-        InfoRecord record;
+        var buffer = new byte[InfoRecord.Size];
         HypercallResult result;
-        using (buffer)
+        using (device)
         {
-            buffer.Bytes.Clear();
-            if (buffer.Bytes.Length < InfoRecord.Size)
-                return Fail(stderr, $"the buffer holds {buffer.Bytes.Length} bytes, an InfoRecord {InfoRecord.Size}");
-            result = platform.Call(HypercallRegisters.Of(Hypercall.Info, buffer.PhysicalAddress, (ulong)buffer.Bytes.Length));
-            if (result.Status != HypercallStatus.Success)
-                return Fail(stderr, $"the Info hypercall failed: {StatusName(result.Status)}");
-            record = InfoReport.Decode(buffer.Bytes);
+            if (!device.TryCallWithBuffer(HypercallRegisters.Of(Hypercall.Info), buffer, out result, out error))
+                return Fail(stderr, $"the Info hypercall was not made: {error}");
         }
+        if (result.Status != HypercallStatus.Success)
+            return Fail(stderr, $"the Info hypercall failed: {StatusName(result.Status)}");
+        InfoRecord record = InfoReport.Decode(buffer);
 
         string? incompatible = InfoReport.Incompatibility(record);
         if (incompatible is not null)
@@ -57,8 +55,8 @@ public static class Redoubtctl
         return ExitCode.Success;
     }
 
-    // CPUID before VMMCALL: outside Redoubt the hypercall would be SIGILL or another
-    // hypervisor's call.
+    // CPUID before the driver: outside Redoubt there is no driver to ask, and saying so names
+    // the real reason.
     private static bool UnderRedoubt(IDom0Platform platform, TextWriter stderr)
     {
         CpuidRegisters features = platform.Cpuid(HypervisorSignature.FeatureLeaf, 0);

@@ -1,23 +1,21 @@
-using Redoubt.Abi;
+using System.Runtime.Intrinsics.X86;
 using Redoubt.Dom0.Control;
 
 namespace Redoubt.Dom0.Native;
 
-// The real platform: CPUID and VMMCALL through CodePage's thunks, buffers from PhysicalPage.
+// The real platform: CPUID from .NET's intrinsic (CPUID works in user space) and the driver.
 internal sealed class LinuxPlatform : IDom0Platform
 {
-    private CodePage? _code;
-
-    private CodePage Code => _code ??= CodePage.Create(MachineCode.Vmmcall);
-
-    public CpuidRegisters Cpuid(uint leaf, uint subleaf) => Code.Cpuid(leaf, subleaf);
-
-    public bool TryOpenBuffer(out IHypercallBuffer? buffer, out string? error)
+    public CpuidRegisters Cpuid(uint leaf, uint subleaf)
     {
-        bool ok = PhysicalPage.TryAllocate(out PhysicalPage? page, out error);
-        buffer = page;
-        return ok;
+        (int eax, int ebx, int ecx, int edx) = X86Base.CpuId((int)leaf, (int)subleaf);
+        return new CpuidRegisters((uint)eax, (uint)ebx, (uint)ecx, (uint)edx);
     }
 
-    public HypercallResult Call(in HypercallRegisters registers) => Code.Call(registers);
+    public bool TryOpenDevice(out IRedoubtDevice? device, out string? error)
+    {
+        bool ok = RedoubtDevice.TryOpen(out RedoubtDevice? opened, out error);
+        device = opened;
+        return ok;
+    }
 }

@@ -1,0 +1,104 @@
+using System;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Redoubt.Scenarios.Collections;
+using Redoubt.Scenarios.Harness;
+using Xunit;
+
+namespace Redoubt.Scenarios.Scenarios;
+
+/// <summary>The boundary between Dom0 and Redoubt, tried from Dom0 as an attacker would: a user
+/// process that executes VMMCALL itself, a non-root user at /dev/redoubt, and root firing random
+/// hypercalls at Redoubt through the driver's raw ioctl on both CPUs (init.sh's boundary and
+/// hypercall-storm self-tests, docs/redoubtctl.md; the driver, docs/dom0-driver.md).</summary>
+[Collection(Dom0Collection.Name)]
+public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
+{
+    [Fact]
+    public async Task Hypercalls_from_dom0_user_space_are_refused_and_root_reaches_redoubt_through_the_driver()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "boundary", new Dom0Options { Dom0Args = "redoubt.test=boundary" });
+        Assert.True(run.TestValue("boundary", "root_redoubtctl_exit") == "0",
+            "the control failed: root's redoubtctl info through /dev/redoubt did not work.\n" + run.Describe());
+        Assert.Contains("redoubt: /dev/redoubt ready", run.Console);
+
+        // VMMCALL at CPL 3 is #UD (SIGILL), for nobody and for root alike, and performs nothing:
+        // the VmCreate it asked for made no VM.
+        Assert.True(run.TestValue("boundary", "user_vmmcall") == "signal=SIGILL",
+            "a VMMCALL from a uid-65534 process was not refused with #UD.\n" + run.Describe());
+        Assert.True(run.TestValue("boundary", "root_user_vmmcall") == "signal=SIGILL",
+            "a VMMCALL from a root process in user space was not refused with #UD.\n" + run.Describe());
+        string? before = run.TestValue("boundary", "vms_before"), after = run.TestValue("boundary", "vms_after");
+        Assert.True(before == "0" && after == "0", $"VMs before and after the refused VmCreates: {before}, {after}.\n" + run.Describe());
+
+        // /dev/redoubt is root's alone.
+        Assert.Equal("600", run.TestValue("boundary", "dev_mode"));
+        Assert.Equal("0:0", run.TestValue("boundary", "dev_owner"));
+        Assert.True(run.TestValue("boundary", "root_open") == "ok", "the control failed: root cannot open /dev/redoubt.\n" + run.Describe());
+        Assert.True(run.TestValue("boundary", "user_open") == "errno=EACCES", "uid 65534 could open /dev/redoubt.\n" + run.Describe());
+        Assert.True(run.TestValue("boundary", "user_redoubtctl_exit") == "1", "redoubtctl worked for uid 65534.\n" + run.Describe());
+        Assert.Contains("DOM0-TEST-STDERR: redoubtctl: cannot open /dev/redoubt: Permission denied (errno 13); redoubtctl must run as root", run.Console);
+
+        Assert.DoesNotContain("[PANIC]", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
+    public async Task The_driver_gives_vms_pages_of_its_own_takes_them_back_and_never_returns_a_page_redoubt_kept()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "driver-memory", new Dom0Options { Dom0Args = "redoubt.test=driver-memory" });
+        string? Value(string key) => run.TestValue("driver-memory", key);
+        Assert.True(Value("donate") == "0" && Value("guest_private_donated") == "4", "the driver's donation did not reach the VM.\n" + run.Describe());
+        Assert.Equal("errno-EEXIST", Value("donate_overlapping"));
+        Assert.Equal("5", Value("donate_refused"));
+        Assert.Equal("errno-ENOENT", Value("reclaim_other_range"));
+        Assert.True(Value("reclaim") == "0" && Value("guest_private_reclaimed") == "0", "the reclaim did not take the pages back.\n" + run.Describe());
+        Assert.True(Value("donate_again") == "0" && Value("destroy") == "0" && Value("guest_private_destroyed") == "0",
+            "DESTROY did not end the VM with its memory.\n" + run.Describe());
+
+        // Memory left with a VM when the file closes comes back; memory the driver cannot get
+        // back (its VM was destroyed behind its back, the slot now names another VM) is leaked
+        // with a line, never handed to Linux.
+        Assert.True(Value("slot_reused") == "1" && Value("donate_left_at_close") == "0" && Value("guest_private_before_close") == "5",
+            "the close case was not set up.\n" + run.Describe());
+        Assert.True(Value("guest_private_after_close") == "0", "closing the file did not reclaim the VM's pages.\n" + run.Describe());
+        Assert.True(Value("leak_lines") == "1", "the driver did not leak exactly the range it could not reclaim.\n" + run.Describe());
+        Assert.Matches(@"redoubt: leaking 2 pages at physical 0x[0-9a-f]+ \(VM slot 0, guest 0x100000\): MemReclaim returned status 9", run.Console);
+        Assert.DoesNotContain("[PANIC]", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
+    public async Task Two_hundred_thousand_random_hypercalls_on_both_cpus_leave_redoubt_up_and_its_answer_consistent()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "hypercall-storm", new Dom0Options
+        {
+            Dom0Args = "redoubt.test=hypercall-storm redoubt.storm=200000",
+        });
+        Assert.True(run.Console.Contains("DOM0-TEST hypercall-storm done", StringComparison.Ordinal), "the storm did not finish.\n" + run.Describe());
+        Assert.DoesNotContain("[PANIC]", run.RedoubtLog);
+        foreach (string cpu in new[] { "cpu0", "cpu1" })
+        {
+            Assert.True(run.TestValue("hypercall-storm", $"{cpu}.calls") == "100000", $"{cpu} made no storm.\n" + run.Describe());
+            Assert.Null(run.TestValue("hypercall-storm", $"{cpu}.ioctl_failed"));
+            // The control: calls got past validation and did things (VMs made, memory donated).
+            Assert.True(int.Parse(run.TestValue("hypercall-storm", $"{cpu}.status.Success") ?? "0") > 0,
+                $"no call on {cpu} succeeded: the storm tested only refusals.\n" + run.Describe());
+        }
+
+        // Afterwards Redoubt still answers, and its answer agrees with what it logged at boot and
+        // with itself.
+        Assert.True(run.TestValue("hypercall-storm", "info_exit") == "0", "redoubtctl info failed after the storm.\n" + run.Describe());
+        Match core = Regex.Match(run.Console, @"core: kernel core over (\d+) frames: ");
+        Assert.True(core.Success, "Redoubt's kernel core line is missing.\n" + run.Describe());
+        Assert.Equal(core.Groups[1].Value, run.InfoValue("frames.total"));
+        ulong sum = 0;
+        foreach (string key in new[] { "frames.free", "frames.hypervisor", "frames.dom0", "frames.guest_private", "frames.guest_shared", "frames.page_table", "frames.other" })
+            sum += ulong.Parse(run.InfoValue(key) ?? throw new Xunit.Sdk.XunitException($"{key} missing.\n" + run.Describe()));
+        Assert.Equal(ulong.Parse(run.InfoValue("frames.total")!), sum);
+
+        // Redoubt's TLB shootdowns never reach Dom0 as NMIs it cannot explain.
+        Assert.True(run.TestValue("hypercall-storm", "unknown_nmi_lines") == "0", "Dom0 logged unknown NMIs.\n" + run.Describe());
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+}
