@@ -28,4 +28,6 @@ public enum TestProgram : uint
     TripleFault = 10,
     // Reads and writes MSRs the policy allows, then one it refuses.
     Msr = 11,
+    // An Info hypercall from ring 0 (must work), then VMMCALL from ring 3 (must get #UD).
+    UserHypercall = 12,
 }

@@ -36,6 +36,7 @@ internal static class TestKit
             TestProgram.Touch => TouchProgram.Run(argument),
             TestProgram.TripleFault => TripleFaultProgram.Run(),
             TestProgram.Msr => MsrProgram.Run(),
+            TestProgram.UserHypercall => UserHypercallProgram.Run(),
             _ => Unknown(program),
         };
     }

@@ -190,6 +190,7 @@ guest_avx_enabled: db 0
 ; and writable, write-back. Static, since the image is linked at a fixed address.
 section .data
 align 4096
+global pml4, page_directories
 pml4:
     dq pdpt + 3
     times 511 dq 0

@@ -15,7 +15,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
 //   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
 // - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
-// - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (HypercallEntry);
+// - VMMCALL: from CPL 0 only (else #UD), the kernel core's hypercalls with Dom0 as caller, one
+//   CPU at a time (HypercallEntry);
 //   a call that shrank a nested table shoots down the other CPUs' TLBs before it reuses a frame;
 // - an access to the local APIC page: carried out on this CPU's APIC (Dom0Apic), except INIT and
 //   STARTUP, which start Dom0's secondary vCPUs under Redoubt;
@@ -154,7 +155,7 @@ internal static unsafe class Dom0Runner
     private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, Dom0Cpu cpu, byte* v)
     {
         SvmVcpu dom0 = cpu.Vcpu;
-        if (!Skip(core, dom0, v, ExitInstruction.Vmmcall))
+        if (!HypercallEntry.IsFromKernelMode(v, KernelCore<RangePhysicalMemory>.Dom0) || !Skip(core, dom0, v, ExitInstruction.Vmmcall))
             return;
         var registers = new HypercallRegisters
         {

@@ -36,6 +36,8 @@ internal static class VmScenarios
         Scenario.VmGarbageHypercall => Expect(launcher, core, GuestSpec.Kit(TestProgram.GarbageHypercall, 0), GuestOutcome.Done, 0),
         Scenario.VmManyExits => ManyExits(launcher, core),
         Scenario.VmMsr => Expect(launcher, core, GuestSpec.Kit(TestProgram.Msr, 0), GuestOutcome.Done, 0xE000_000D),
+        // #UD (vector 6) at the VMMCALL from ring 3, after the same call worked from ring 0.
+        Scenario.VmUserHypercall => Expect(launcher, core, GuestSpec.Kit(TestProgram.UserHypercall, 0), GuestOutcome.Done, 0xE000_0006),
         Scenario.BenchExits => ExitBenchmark.Run(launcher, core, commandLine),
         _ => false,
     };

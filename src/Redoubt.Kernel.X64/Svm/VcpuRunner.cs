@@ -298,7 +298,7 @@ internal static unsafe class VcpuRunner
     // VM as caller. Out: RAX = status, RDI/RSI/RDX = results; every other register kept.
     private static void HandleHypercall(KernelCore<RangePhysicalMemory> core, VirtualMachine vm, SvmVcpu hardware, byte* v)
     {
-        if (!Skip(core, vm, hardware, v, ExitInstruction.Vmmcall, out _))
+        if (!HypercallEntry.IsFromKernelMode(v, vm.Domain) || !Skip(core, vm, hardware, v, ExitInstruction.Vmmcall, out _))
             return;
         var registers = new HypercallRegisters
         {

@@ -24,6 +24,7 @@ public enum Scenario
     VmGarbageHypercall,
     VmManyExits,
     VmMsr,
+    VmUserHypercall,
     BenchExits,
     Dom0,
 }

@@ -129,6 +129,18 @@ public sealed class VmScenarioTests(RedoubtImages images)
         AssertPassed(run);
     }
 
+    [Fact]
+    public async Task A_hypercall_from_ring_3_of_a_guest_gets_an_invalid_opcode_fault_and_does_nothing()
+    {
+        QemuResult run = await images.BootAsync(BootPath.Pvh, "vm-user-hypercall");
+        // The control: the same call from the guest's kernel mode reaches Redoubt and works.
+        ScenarioAssert.Line(run, "INFO", "guest", "^vm 1: user hypercall: info from ring 0: status 0x0, abi version 0x10000$", "the ring-0 call working");
+        ScenarioAssert.Line(run, "WARN", "hypercall", "^domain 1 \\(0 = Dom0\\): VMMCALL at CPL 3, rip 0x[0-9a-f]{16} refused \\(#UD\\): hypercalls come from a kernel only, 1 so far$", "the refusal logged");
+        ScenarioAssert.Line(run, "INFO", "guest", "^vm 1: exception vector 6$", "#UD in the guest");
+        ScenarioAssert.Line(run, "INFO", "scenario", "^vm 1: ended done, as expected$", "the program ending at that #UD");
+        AssertPassed(run);
+    }
+
     private static void AssertPassed(QemuResult run)
     {
         ScenarioAssert.Line(run, "INFO", "boot", "^done$", "the end of the boot");
