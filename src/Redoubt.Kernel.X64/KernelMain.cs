@@ -7,6 +7,7 @@ using Redoubt.Kernel.X64.Cpu;
 using Redoubt.Kernel.X64.Guests;
 using Redoubt.Kernel.X64.Paging;
 using Redoubt.Kernel.X64.SelfTest;
+using Redoubt.Kernel.X64.Svm;
 using Redoubt.Kernel.X64.Traps;
 
 namespace Redoubt.Kernel.X64;
@@ -53,6 +54,7 @@ internal static class KernelMain
         Scenario scenario = ScenarioNames.Parse(scenarioName);
         if (scenario == Scenario.Unknown)
             Fail("boot"u8, "unknown scenario: "u8, scenarioName);
+        KernelAuditor.Configure(boot.CommandLine);
         if (scenario == Scenario.KernelCore)
         {
             if (!KernelCoreSmoke.Run(boot.Memory, image.End))

@@ -41,6 +41,7 @@ internal static unsafe class HypercallEntry
         HypercallResult result = core.Dispatch(caller, registers);
         if (result.Status == HypercallStatus.Success && registers.Number == (ulong)Hypercall.VmDestroy)
             SvmHost.ScrubRetired(core);
+        KernelAuditor.AfterCall(core);
         Dom0Cpus.UnlockCore();
         return result;
     }
