@@ -15,6 +15,7 @@ namespace Redoubt.Kernel.X64.Dom0;
 // - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
 //   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
 // - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
+// - INVD: carried out as WBINVD;
 // - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (Dom0Cpus);
 //   a call that shrank a nested table shoots down the other CPUs' TLBs before it returns;
 // - an access to the local APIC page: carried out on this CPU's APIC (Dom0Apic), except INIT and
@@ -77,6 +78,11 @@ internal static unsafe class Dom0Runner
                     break;
                 case Vmcb.ExitVmmcall:
                     HandleHypercall(core, cpu, v);
+                    break;
+                case Vmcb.ExitInvd:
+                    // INVD would drop dirty lines of Redoubt and of VMs: WBINVD instead.
+                    if (Skip(core, dom0, v, ExitInstruction.Invd))
+                        Cpu.Cpu.WriteBackInvalidate();
                     break;
                 case Vmcb.ExitIoio:
                     RefusePort(dom0, v, info1, info2);

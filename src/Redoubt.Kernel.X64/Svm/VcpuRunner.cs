@@ -15,7 +15,8 @@ namespace Redoubt.Kernel.X64.Svm;
 // ExitMessage into the caller's buffer. Exits the kernel handles itself never leave it: CPUID
 // (CpuidPolicy), MSRs (MsrPolicy), VMMCALL (the kernel core's hypercalls, with the VM as
 // caller), XSETBV, writes to the POST-code port, SVM's own instructions (#UD: SVM is hidden),
-// and physical interrupts (served; a timer tick ends the run so the scheduler can switch).
+// INVD (carried out as WBINVD), and physical interrupts (served; a timer tick ends the run so
+// the scheduler can switch).
 // What reaches the caller: port I/O (an IN is completed with the Data of the caller's next
 // VcpuRun), HLT, and the ends of a VM: a nested page fault (an access outside its memory) or a
 // shutdown (triple fault) stop the VM for good; the hypervisor and other VMs go on.
@@ -155,6 +156,11 @@ internal static unsafe class VcpuRunner
                     break;
                 case Vmcb.ExitXsetbv:
                     HandleXsetbv(core, vm, hardware, v);
+                    break;
+                case Vmcb.ExitInvd:
+                    // INVD would drop dirty lines of Redoubt and of other domains: WBINVD instead.
+                    if (Skip(core, vm, hardware, v, ExitInstruction.Invd, out _))
+                        Cpu.Cpu.WriteBackInvalidate();
                     break;
                 case Vmcb.ExitHlt:
                     if (Skip(core, vm, hardware, v, ExitInstruction.Hlt, out uint length))
