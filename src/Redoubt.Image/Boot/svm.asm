@@ -1,5 +1,7 @@
-; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, SvmWorldSwitch* state) saves the
-; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state,
+; The SVM world switch. RedoubtSvmRun(vmcbPa, hostStatePa, SvmWorldSwitch* state) saves the
+; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state
+; (into hostStatePa: a frame of the CPU's own, never the VM_HSAVE_PA page, whose format is the
+; CPU's),
 ; loads the guest's extended state (XRSTOR from the guest's 64-byte aligned area), XCR0 and
 ; general registers (RAX and RSP live in the VMCB), runs the guest
 ; with GIF clear, and on #VMEXIT stores the guest's registers, XCR0 and extended state back and
@@ -66,7 +68,7 @@ RedoubtSvmRun:
 .guest_xcr0:
     push rbp                ; [rsp+24] frame
     push r12                ; [rsp+16] state
-    push rsi                ; [rsp+8]  host save area
+    push rsi                ; [rsp+8]  host state area
     push rdi                ; [rsp]    VMCB
     mov rax, rsi
     vmsave                  ; host FS, GS, TR, LDTR, KernelGsBase, STAR/LSTAR/..., SYSENTER_*

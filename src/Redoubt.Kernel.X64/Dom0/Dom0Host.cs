@@ -107,14 +107,15 @@ internal static unsafe class Dom0Host
                 return false;
             ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
             ulong hostSave = bootCpu ? SvmHost.HostSaveArea : TableFramePool.Allocate();
+            ulong hostState = bootCpu ? SvmHost.HostStateArea : TableFramePool.Allocate();
             ulong trapStack = bootCpu ? 0 : TableFramePool.AllocateContiguous(InterruptStackFrames);
-            if (vmcb == 0 || xsave == 0 || hostSave == 0 || (!bootCpu && trapStack == 0))
+            if (vmcb == 0 || xsave == 0 || hostSave == 0 || hostState == 0 || (!bootCpu && trapStack == 0))
                 return false;
             var vcpu = new SvmVcpu(vmcb, xsave, SvmHost.Cpuid);
             // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
             *(uint*)(xsave + 24) = 0x1F80;
             vcpu.Switch = new SvmWorldSwitch { GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
-            cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
+            cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, hostState, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
         }
         if (cpus[0] is null)
             return false;

@@ -40,7 +40,7 @@ internal static unsafe class Dom0Runner
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+    private static extern void SvmRun(ulong vmcb, ulong hostState, SvmWorldSwitch* state);
 
     private static ulong s_refusedReads, s_refusedWrites, s_refusedFetches, s_refusedPorts;
 
@@ -58,7 +58,7 @@ internal static unsafe class Dom0Runner
                 dom0.FlushesSeen = flushes;
             }
             fixed (SvmWorldSwitch* state = &dom0.Switch)
-                SvmRun(dom0.Vmcb, cpu.HostSaveArea, state);
+                SvmRun(dom0.Vmcb, cpu.HostStateArea, state);
             Dom0Cpus.LeaveGuest(cpu);
             dom0.Exits++;
             *(v + Vmcb.TlbControl) = 0;

@@ -33,7 +33,7 @@ internal static unsafe class VcpuRunner
     private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+    private static extern void SvmRun(ulong vmcb, ulong hostState, SvmWorldSwitch* state);
 
     // VcpuRun as a caller in another domain issues it: every message goes into its buffer.
     public static HypercallResult Run(KernelCore<RangePhysicalMemory> core, ushort caller, ulong slot, ulong buffer, ulong length)
@@ -106,7 +106,7 @@ internal static unsafe class VcpuRunner
                 hardware.Translations.Clear();
             }
             fixed (SvmWorldSwitch* state = &hardware.Switch)
-                SvmRun(hardware.Vmcb, SvmHost.HostSaveArea, state);
+                SvmRun(hardware.Vmcb, SvmHost.HostStateArea, state);
             hardware.Exits++;
             *(v + Vmcb.TlbControl) = 0;
             // An event whose delivery the exit interrupted is delivered again on the next entry.
