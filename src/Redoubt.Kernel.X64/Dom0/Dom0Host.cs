@@ -114,7 +114,11 @@ internal static unsafe class Dom0Host
             var vcpu = new SvmVcpu(vmcb, xsave, SvmHost.Cpuid);
             // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
             *(uint*)(xsave + 24) = 0x1F80;
-            vcpu.Switch = new SvmWorldSwitch { GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
+            vcpu.Switch = new SvmWorldSwitch
+            {
+                GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0,
+                GuestSpecCtrl = HostMsrs.HostSpecCtrl, HostSpecCtrl = HostMsrs.HostSpecCtrl,
+            };
             cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, hostState, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
         }
         if (cpus[0] is null)

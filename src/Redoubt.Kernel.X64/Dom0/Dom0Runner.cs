@@ -137,7 +137,7 @@ internal static unsafe class Dom0Runner
             return;
         uint msr = (uint)dom0.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (dom0.Switch.Rdx << 32);
-        bool allowed = msr == MsrNumber.ApicBase ? Dom0Apic.AccessBaseMsr(write, ref value) : MsrEmulation.Apply(v, msr, write, ref value);
+        bool allowed = msr == MsrNumber.ApicBase ? Dom0Apic.AccessBaseMsr(write, ref value) : MsrEmulation.Apply(dom0, msr, write, ref value);
         if (!allowed)
         {
             Log.Warn("dom0"u8).Text(write ? "Dom0 wrote MSR "u8 : "Dom0 read MSR "u8).Hex(msr).Text(" at rip "u8).Hex(rip)

@@ -65,6 +65,7 @@ internal static unsafe class SvmHost
             return Refuse("SVM is disabled by firmware (VM_CR.SVMDIS) or the CPU lacks XSAVE"u8);
         new System.Span<byte>((void*)iopm, IopmFrames * 4096).Fill(0xFF);
         MsrPolicy.FillPermissionMap(new System.Span<byte>((void*)msrpm, MsrpmFrames * 4096));
+        HostMsrs.Detect();
         HostSaveArea = hostSave;
         HostStateArea = hostState;
         Iopm = iopm;

@@ -5,6 +5,7 @@ public static class MsrNumber
 {
     public const uint Tsc = 0x10;
     public const uint ApicBase = 0x1B;
+    public const uint SpecCtrl = 0x48, PredCmd = 0x49;
     public const uint PatchLevel = 0x8B;           // AMD PATCH_LEVEL, Intel IA32_BIOS_SIGN_ID
     public const uint MtrrCapabilities = 0xFE;
     public const uint SysenterCs = 0x174, SysenterEsp = 0x175, SysenterEip = 0x176;
