@@ -133,6 +133,7 @@ internal static unsafe class Dom0Host
         Dom0Cpu[] cpus = Dom0Cpus.All;
         if (cpus.Length == 1 || !SecondaryCpus.Prepare())
             return;
+        MtrrSync.Capture();
         int online = 1;
         for (int i = 1; i < cpus.Length; i++)
         {
@@ -150,12 +151,14 @@ internal static unsafe class Dom0Host
         Dom0Cpu cpu = Dom0Cpus.All[(int)index];
         DescriptorTables.Install((int)index, cpu.TrapStackTop);
         SecondaryCpus.Mailbox->Arrived = 1;
+        bool mtrrsCopied = MtrrSync.Apply();
         if (!SvmSupport.Enable(cpu.HostSaveArea))
         {
             Log.Error("smp"u8).Text("CPU "u8).Decimal(index).Text(": SVM cannot be enabled; it stops"u8).End();
             Cpu.Cpu.HaltForever();
         }
-        Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id).Text(") waits for Dom0's STARTUP"u8).End();
+        Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id)
+            .Text(mtrrsCopied ? "), its MTRRs set as the boot CPU's, waits for Dom0's STARTUP"u8 : ") waits for Dom0's STARTUP"u8).End();
         // Halted, not spinning: under QEMU a spinning CPU takes a host core from the others.
         // Dom0Apic wakes it with an NMI (which the halt takes with interrupts off) until it
         // answers Running.

@@ -14,7 +14,7 @@ namespace Redoubt.Kernel.X64.Dom0;
 // (docs/dom0.md):
 // - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
 //   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
-// - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
+// - RDMSR/WRMSR of every MSR Dom0MsrPolicy does not pass through (Dom0Msrs);
 // - INVD: carried out as WBINVD;
 // - VMMCALL: the kernel core's hypercalls with Dom0 as caller, one CPU at a time (Dom0Cpus);
 //   a call that shrank a nested table shoots down the other CPUs' TLBs before it returns;
@@ -137,11 +137,9 @@ internal static unsafe class Dom0Runner
             return;
         uint msr = (uint)dom0.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (dom0.Switch.Rdx << 32);
-        bool allowed = msr == MsrNumber.ApicBase ? Dom0Apic.AccessBaseMsr(write, ref value) : MsrEmulation.Apply(dom0, msr, write, ref value);
-        if (!allowed)
+        if (!Dom0Msrs.Access(dom0, msr, write, ref value))
         {
-            Log.Warn("dom0"u8).Text(write ? "Dom0 wrote MSR "u8 : "Dom0 read MSR "u8).Hex(msr).Text(" at rip "u8).Hex(rip)
-                .Text(": kept by Redoubt (#GP)"u8).End();
+            Dom0Msrs.LogRefusal(msr, write, value, rip);
             *(ulong*)(v + Vmcb.Rip) = rip;
             Inject(v, VectorGeneralProtection, hasErrorCode: true);
             return;
