@@ -28,4 +28,7 @@ public enum TestProgram : uint
     TripleFault = 10,
     // Reads and writes MSRs the policy allows, then one it refuses.
     Msr = 11,
+    // Checks DR0-DR3 and TSC_AUX start at 0, sets them from its argument, and checks they keep
+    // those values across exits while other VMs run.
+    Leftovers = 12,
 }

@@ -36,6 +36,7 @@ internal static class TestKit
             TestProgram.Touch => TouchProgram.Run(argument),
             TestProgram.TripleFault => TripleFaultProgram.Run(),
             TestProgram.Msr => MsrProgram.Run(),
+            TestProgram.Leftovers => LeftoversProgram.Run(argument),
             _ => Unknown(program),
         };
     }

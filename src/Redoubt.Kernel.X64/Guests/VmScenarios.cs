@@ -36,6 +36,9 @@ internal static class VmScenarios
         Scenario.VmGarbageHypercall => Expect(launcher, core, GuestSpec.Kit(TestProgram.GarbageHypercall, 0), GuestOutcome.Done, 0),
         Scenario.VmManyExits => ManyExits(launcher, core),
         Scenario.VmMsr => Expect(launcher, core, GuestSpec.Kit(TestProgram.Msr, 0), GuestOutcome.Done, 0xE000_000D),
+        // Two VMs interleaved by the timer, each with its own DR0-DR3 and TSC_AUX.
+        Scenario.VmLeftovers => Pair(launcher, core, GuestSpec.Kit(TestProgram.Leftovers, 1), GuestSpec.Kit(TestProgram.Leftovers, 2), spins: false)
+            && DestroyAllAndCheckScrubbed(launcher, core),
         Scenario.BenchExits => ExitBenchmark.Run(launcher, core, commandLine),
         _ => false,
     };

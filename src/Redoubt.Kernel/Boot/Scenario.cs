@@ -24,6 +24,7 @@ public enum Scenario
     VmGarbageHypercall,
     VmManyExits,
     VmMsr,
+    VmLeftovers,
     BenchExits,
     Dom0,
 }
