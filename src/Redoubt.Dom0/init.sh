@@ -201,7 +201,7 @@ test_devmem() {
     result read_errors "$errors"
 }
 
-# --- redoubt.test=msr: MSRs Redoubt allows and refuses, tried as root -----------------------------
+# --- redoubt.test=msr: MSRs (and the APIC ID) Redoubt allows and refuses, tried as root ---------
 # Through /dev/cpu/0/msr (msr.ko): each read or write is one RDMSR or WRMSR on CPU 0, and a #GP
 # comes back as an I/O error (Linux also warns once that a user wrote an MSR). Each probe: "ok"
 # (with the value read), or "refused". The allowed probes are the controls of the refused ones.
@@ -238,6 +238,20 @@ test_msr() {
     result debugctl_write "$(msr_write 0x1d9 1)"
     result perf_ctl0_write "$(msr_write 0xc0010000 0)"
     result vm_hsave_pa_read "$(msr_read 0xc0010117)"
+    # CPU 0's APIC ID register (Redoubt drops writes) beside its TPR (Dom0's: a write lands),
+    # through /dev/mem (the command line needs iomem=relaxed: the APIC page is a busy resource).
+    local id tpr
+    id=$(taskset 1 devmem 0xfee00020 32 2>/dev/null)
+    if [ -n "$id" ]; then
+        taskset 1 devmem 0xfee00020 32 0x0f000000
+        result apic_id "$id,$(taskset 1 devmem 0xfee00020 32)"
+        tpr=$(taskset 1 devmem 0xfee00080 32)
+        taskset 1 devmem 0xfee00080 32 $(((tpr ^ 0x20) & 0xf0))
+        result apic_tpr "$tpr,$(printf 0x%08x $(((tpr ^ 0x20) & 0xf0))),$(taskset 1 devmem 0xfee00080 32)"
+        taskset 1 devmem 0xfee00080 32 "$tpr"
+    else
+        result apic_id unreachable
+    fi
 }
 
 # --- redoubt.test=disk: a virtio-blk disk written, flushed and read back ------------------------
