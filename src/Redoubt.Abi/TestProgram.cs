@@ -30,4 +30,7 @@ public enum TestProgram : uint
     Msr = 11,
     // An Info hypercall from ring 0 (must work), then VMMCALL from ring 3 (must get #UD).
     UserHypercall = 12,
+    // Checks DR0-DR3 and TSC_AUX start at 0, sets them from its argument, and checks they keep
+    // those values across exits while other VMs run.
+    Leftovers = 13,
 }

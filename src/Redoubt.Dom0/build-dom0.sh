@@ -37,8 +37,9 @@ BUSYBOX=/bin/busybox
 
 # Dom0's disk is virtio-blk on q35's PCI bus. In Debian's config VIRTIO, VIRTIO_RING,
 # VIRTIO_PCI and VIRTIO_BLK are modules (=m); BLK_MQ_VIRTIO is built in. virtio_pci pulls in
-# virtio, virtio_ring and the modern and legacy PCI transports.
-DOM0_MODULES=(virtio_pci virtio_blk)
+# virtio, virtio_ring and the modern and legacy PCI transports. msr (/dev/cpu/N/msr) is for the
+# msr self-test (init.sh).
+DOM0_MODULES=(virtio_pci virtio_blk msr)
 
 # 115200 baud: Redoubt's own console runs at that speed on the same UART. panic=-1: reboot at
 # once on a panic. No `quiet`: tests read the boot messages.

@@ -264,6 +264,59 @@ devmem_marker_range() {
     rm -f /tmp/devmem.bin
 }
 
+# --- redoubt.test=msr: MSRs (and the APIC ID) Redoubt allows and refuses, tried as root ---------
+# Through /dev/cpu/0/msr (msr.ko): each read or write is one RDMSR or WRMSR on CPU 0, and a #GP
+# comes back as an I/O error (Linux also warns once that a user wrote an MSR). Each probe: "ok"
+# (with the value read), or "refused". The allowed probes are the controls of the refused ones.
+msr_read() {
+    local value
+    value=$(dd if=/dev/cpu/0/msr bs=8 count=1 iflag=skip_bytes skip=$(($1)) 2>/dev/null | od -An -tx8 | tr -d ' \n')
+    [ -n "$value" ] && echo "ok:0x$value" || echo refused
+}
+# $2 is a number; its 8 bytes go out little-endian.
+msr_write() {
+    local i bytes=""
+    for i in 0 1 2 3 4 5 6 7; do
+        bytes="$bytes\\$(printf %o $((($2 >> (8 * i)) & 255)))"
+    done
+    printf "$bytes" | dd of=/dev/cpu/0/msr bs=8 count=1 oflag=seek_bytes seek=$(($1)) conv=notrunc 2>/dev/null && echo ok || echo refused
+}
+test_msr() {
+    local value
+    result tsc_read "$(msr_read 0x10)"
+    result tsc_write "$(msr_write 0x10 0)"
+    value=$(msr_read 0x277)
+    result pat_read "$value"
+    result pat_write_same "$(msr_write 0x277 "${value#ok:}")"
+    value=$(msr_read 0x2ff)
+    result mtrr_def_type_read "$value"
+    result mtrr_def_type_write_same "$(msr_write 0x2ff "${value#ok:}")"
+    result mtrr_def_type_write_other "$(msr_write 0x2ff $((${value#ok:} ^ 1)))"
+    value=$(msr_read 0xc0010015)
+    result hwcr_read "$value"
+    result hwcr_write_same "$(msr_write 0xc0010015 "${value#ok:}")"
+    result patch_loader_write "$(msr_write 0xc0010020 0)"
+    result mmio_conf_base_read "$(msr_read 0xc0010058)"
+    result smm_addr_read "$(msr_read 0xc0010112)"
+    result debugctl_write "$(msr_write 0x1d9 1)"
+    result perf_ctl0_write "$(msr_write 0xc0010000 0)"
+    result vm_hsave_pa_read "$(msr_read 0xc0010117)"
+    # CPU 0's APIC ID register (Redoubt drops writes) beside its TPR (Dom0's: a write lands),
+    # through /dev/mem (the command line needs iomem=relaxed: the APIC page is a busy resource).
+    local id tpr
+    id=$(taskset 1 devmem 0xfee00020 32 2>/dev/null)
+    if [ -n "$id" ]; then
+        taskset 1 devmem 0xfee00020 32 0x0f000000
+        result apic_id "$id,$(taskset 1 devmem 0xfee00020 32)"
+        tpr=$(taskset 1 devmem 0xfee00080 32)
+        taskset 1 devmem 0xfee00080 32 $(((tpr ^ 0x20) & 0xf0))
+        result apic_tpr "$tpr,$(printf 0x%08x $(((tpr ^ 0x20) & 0xf0))),$(taskset 1 devmem 0xfee00080 32)"
+        taskset 1 devmem 0xfee00080 32 "$tpr"
+    else
+        result apic_id unreachable
+    fi
+}
+
 # --- redoubt.test=disk: a virtio-blk disk written, flushed and read back ------------------------
 test_disk() {
     local disk=/dev/vda size=1048576 waited=0
@@ -362,6 +415,7 @@ if [ -n "$TEST" ]; then
     boundary) test_boundary ;;
     driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
+    msr) test_msr ;;
     triplefault)
         # The command line says reboot=triple: Linux resets by triple fault.
         result reboot "triple-fault"

@@ -37,6 +37,7 @@ internal static class TestKit
             TestProgram.TripleFault => TripleFaultProgram.Run(),
             TestProgram.Msr => MsrProgram.Run(),
             TestProgram.UserHypercall => UserHypercallProgram.Run(),
+            TestProgram.Leftovers => LeftoversProgram.Run(argument),
             _ => Unknown(program),
         };
     }

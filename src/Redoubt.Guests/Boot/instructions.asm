@@ -47,6 +47,43 @@ RedoubtGuestWriteMsr:           ; (uint msr, ulong value)
     ret
 
 ; A load the compiler cannot drop or move: the programs read addresses to see who stops them.
+global RedoubtGuestReadDebugRegisters, RedoubtGuestWriteDebugRegisters
+RedoubtGuestReadDebugRegisters: ; (ulong* dr0to3): stores DR0-DR3
+    mov rax, dr0
+    mov [rdi], rax
+    mov rax, dr1
+    mov [rdi + 8], rax
+    mov rax, dr2
+    mov [rdi + 16], rax
+    mov rax, dr3
+    mov [rdi + 24], rax
+    ret
+RedoubtGuestWriteDebugRegisters: ; (ulong* dr0to3): loads DR0-DR3 (DR7 keeps them disabled)
+    mov rax, [rdi]
+    mov dr0, rax
+    mov rax, [rdi + 8]
+    mov dr1, rax
+    mov rax, [rdi + 16]
+    mov dr2, rax
+    mov rax, [rdi + 24]
+    mov dr3, rax
+    ret
+
+global RedoubtGuestTscAux, RedoubtGuestSpin
+RedoubtGuestTscAux:             ; -> ECX of RDTSCP: TSC_AUX as the CPU holds it
+    rdtscp
+    mov eax, ecx
+    ret
+RedoubtGuestSpin:               ; (uint spins): PAUSE that many times, no exit
+    test edi, edi
+    jz .spun
+.spin:
+    pause
+    dec edi
+    jnz .spin
+.spun:
+    ret
+
 global RedoubtGuestReadQword
 RedoubtGuestReadQword:          ; (ulong address) -> ulong
     mov rax, [rdi]

@@ -25,6 +25,21 @@ internal static unsafe class Processor
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestWriteMsr")]
     public static extern void WriteMsr(uint msr, ulong value);
 
+    // DR0-DR3, four qwords at the pointer (Boot/instructions.asm); the VMCB does not hold them.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestReadDebugRegisters")]
+    public static extern void ReadDebugRegisters(ulong* dr0To3);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestWriteDebugRegisters")]
+    public static extern void WriteDebugRegisters(ulong* dr0To3);
+
+    // TSC_AUX as RDTSCP returns it (not intercepted: the register itself).
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestTscAux")]
+    public static extern uint TscAux();
+
+    // PAUSE spins times, without an exit: time for the hypervisor's timer to switch VMs.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestSpin")]
+    public static extern void Spin(uint spins);
+
     // Loads an empty IDT and raises #BP: the CPU shuts down (a triple fault). Does not return.
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtGuestTripleFault")]
     public static extern void TripleFault();

@@ -83,6 +83,11 @@ RedoubtWriteMsr:           ; (uint msr, ulong value)
     wrmsr
     ret
 
+global RedoubtWriteBackInvalidate
+RedoubtWriteBackInvalidate: ; writes every dirty cache line back, then invalidates the caches
+    wbinvd
+    ret
+
 global RedoubtCpuid
 RedoubtCpuid:              ; (uint leaf, uint subleaf, uint* out4)
     push rbx

@@ -1,13 +1,20 @@
-; The SVM world switch. RedoubtSvmRun(vmcbPa, hostSavePa, SvmWorldSwitch* state) saves the
-; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state,
+; The SVM world switch. RedoubtSvmRun(vmcbPa, hostStatePa, SvmWorldSwitch* state) saves the
+; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state
+; (into hostStatePa: a frame of the CPU's own, never the VM_HSAVE_PA page, whose format is the
+; CPU's),
 ; loads the guest's extended state (XRSTOR from the guest's 64-byte aligned area), XCR0 and
 ; general registers (RAX and RSP live in the VMCB), runs the guest
 ; with GIF clear, and on #VMEXIT stores the guest's registers, XCR0 and extended state back and
 ; restores the host's. No guest register value stays in a host register after return: general
 ; registers are overwritten or zeroed, extended state is reloaded from the host's image.
+; Between domains it also switches what the VMCB does not hold (docs/vm-exits.md, "Leftovers
+; and speculation"): DR0-DR3 always, SPEC_CTRL and TSC_AUX where the guest's value differs from
+; the host's; and right after #VMEXIT, before any RET, it puts Redoubt's SPEC_CTRL back and
+; refills the return stack buffer.
 ; SvmWorldSwitch layout (SvmWorldSwitch.cs): 15 general registers at 0 (rax unused, then rbx
 ; rcx rdx rsi rdi rbp r8..r15), guest XSAVE area address at 120, guest XCR0 at 128, host XCR0
-; at 136.
+; at 136, guest and host SPEC_CTRL at 144 and 152, guest and host TSC_AUX at 160 and 168,
+; DR0-DR3 at 176.
 %include "abi.inc"
 default rel
 bits 64
@@ -17,6 +24,40 @@ section .text
 %define STATE_AREA 120
 %define STATE_XCR0 128
 %define STATE_HOST_XCR0 136
+%define STATE_GUEST_SPEC_CTRL 144
+%define STATE_HOST_SPEC_CTRL 152
+%define STATE_GUEST_TSC_AUX 160
+%define STATE_HOST_TSC_AUX 168
+%define STATE_DR0 176
+%define MSR_SPEC_CTRL 0x48
+%define MSR_TSC_AUX 0xC0000103
+
+; 32 CALLs, each over an INT3 (a speculation trap), then the stack put back: the return stack
+; buffer then holds only these, so no RET in Redoubt is predicted to an address a guest left in
+; it (the VMEXIT sequence AMD and Intel recommend, as KVM and Xen do). Unrolled: 33
+; instructions, no loop whose end could be mispredicted.
+%macro FILL_RETURN_STACK_BUFFER 0
+%assign slot 0
+%rep 32
+    call .rsb_fill_ %+ slot
+    int3
+.rsb_fill_ %+ slot:
+%assign slot slot + 1
+%endrep
+    add rsp, 32 * 8
+%endmacro
+
+; WRMSR of RAX to MSR %1 when RAX differs from [%2] (the value the register holds now). Uses
+; ECX and EDX.
+%macro WRMSR_IF_CHANGED 3
+    cmp rax, [%2]
+    je %3
+    mov ecx, %1
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+%3:
+%endmacro
 
 global RedoubtSvmRun
 RedoubtSvmRun:
@@ -64,9 +105,22 @@ RedoubtSvmRun:
     xor ecx, ecx
     xsetbv
 .guest_xcr0:
+    ; The guest's SPEC_CTRL and TSC_AUX (where they differ from the host's) and DR0-DR3.
+    mov rax, [r12 + STATE_GUEST_SPEC_CTRL]
+    WRMSR_IF_CHANGED MSR_SPEC_CTRL, r12 + STATE_HOST_SPEC_CTRL, .guest_spec_ctrl
+    mov rax, [r12 + STATE_GUEST_TSC_AUX]
+    WRMSR_IF_CHANGED MSR_TSC_AUX, r12 + STATE_HOST_TSC_AUX, .guest_tsc_aux
+    mov rax, [r12 + STATE_DR0]
+    mov dr0, rax
+    mov rax, [r12 + STATE_DR0 + 8]
+    mov dr1, rax
+    mov rax, [r12 + STATE_DR0 + 16]
+    mov dr2, rax
+    mov rax, [r12 + STATE_DR0 + 24]
+    mov dr3, rax
     push rbp                ; [rsp+24] frame
     push r12                ; [rsp+16] state
-    push rsi                ; [rsp+8]  host save area
+    push rsi                ; [rsp+8]  host state area
     push rdi                ; [rsp]    VMCB
     mov rax, rsi
     vmsave                  ; host FS, GS, TR, LDTR, KernelGsBase, STAR/LSTAR/..., SYSENTER_*
@@ -108,6 +162,23 @@ RedoubtSvmRun:
     mov [rbx + 112], r15
     pop rcx
     mov [rbx + 8], rcx
+    ; Redoubt's SPEC_CTRL back (the guest's is intercepted, so the state holds its current
+    ; value), the return stack buffer refilled, the guest's DR0-DR3 kept (they stay in the
+    ; registers, inert: Redoubt's DR7 enables no breakpoint; the next entry of any guest loads its
+    ; own) and the host's TSC_AUX back.
+    mov rax, [rbx + STATE_HOST_SPEC_CTRL]
+    WRMSR_IF_CHANGED MSR_SPEC_CTRL, rbx + STATE_GUEST_SPEC_CTRL, .host_spec_ctrl
+    FILL_RETURN_STACK_BUFFER
+    mov rax, dr0
+    mov [rbx + STATE_DR0], rax
+    mov rax, dr1
+    mov [rbx + STATE_DR0 + 8], rax
+    mov rax, dr2
+    mov [rbx + STATE_DR0 + 16], rax
+    mov rax, dr3
+    mov [rbx + STATE_DR0 + 24], rax
+    mov rax, [rbx + STATE_HOST_TSC_AUX]
+    WRMSR_IF_CHANGED MSR_TSC_AUX, rbx + STATE_GUEST_TSC_AUX, .host_tsc_aux
     ; The guest's XCR0 (a guest may change it where XSETBV is not intercepted: it is read back
     ; and kept), the host's put back, then the guest's extended state saved under it.
     xor ecx, ecx

@@ -56,6 +56,10 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteMsr")]
     public static extern void WriteMsr(uint msr, ulong value);
 
+    // WBINVD: dirty lines written back, then every cache invalidated.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtWriteBackInvalidate")]
+    public static extern void WriteBackInvalidate();
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtCpuid")]
     public static extern void Cpuid(uint leaf, uint subleaf, uint* registers);
 

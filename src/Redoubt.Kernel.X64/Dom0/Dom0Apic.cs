@@ -13,12 +13,16 @@ namespace Redoubt.Kernel.X64.Dom0;
 // access, and carried out on this CPU's own APIC; RIP then moves past the instruction. The one
 // thing Redoubt does itself is start Dom0's secondary CPUs: an INIT (assert) to a parked vCPU
 // arms it, the next STARTUP starts it in real mode at the vector's page on its own CPU; neither
-// reaches the hardware, so no CPU ever starts outside Redoubt. Other IPIs (fixed, NMI, to
-// anyone) go out as Dom0 wrote them.
+// reaches the hardware, so no CPU ever starts outside Redoubt. A write to the APIC ID register is
+// dropped (logged): Redoubt sends its TLB-shootdown NMIs by physical APIC ID, and a CPU with
+// another ID would miss them. Other writes, IPIs (fixed, NMI, to anyone) included, go out as
+// Dom0 wrote them: a software-disabled APIC (SVR bit 8 clear) still takes NMI IPIs, and logical
+// destinations (LDR, DFR) play no part in Redoubt's physical-destination NMIs.
 // Safe: v is the exiting vCPU's own VMCB; the APIC page is mapped uncached by LocalApic.
 internal static unsafe class Dom0Apic
 {
-    private const int CommandLow = 0x300, CommandHigh = 0x310;
+    private const int ApicIdRegister = 0x20, CommandLow = 0x300, CommandHigh = 0x310;
+    private static ulong s_refusedIdWrites;
     private const uint DeliveryModeMask = 7u << 8, DeliveryInit = 5u << 8, DeliveryStartup = 6u << 8;
     private const uint LogicalDestination = 1u << 11, LevelAssert = 1u << 14, ShorthandMask = 3u << 18;
     private const uint ShorthandSelf = 1u << 18, ShorthandAll = 2u << 18, ShorthandOthers = 3u << 18;
@@ -95,6 +99,13 @@ internal static unsafe class Dom0Apic
 
     private static void Write(Dom0Cpu cpu, int register, uint value)
     {
+        if (register == ApicIdRegister)
+        {
+            if (++s_refusedIdWrites <= 16)
+                Log.Warn("dom0"u8).Text("CPU "u8).Decimal((ulong)cpu.Index).Text(": write of "u8).Hex(value)
+                    .Text(" to the APIC ID register dropped: Redoubt's NMIs address the CPU by its APIC ID"u8).End();
+            return;
+        }
         uint mode = value & DeliveryModeMask;
         if (register != CommandLow || (mode != DeliveryInit && mode != DeliveryStartup))
         {

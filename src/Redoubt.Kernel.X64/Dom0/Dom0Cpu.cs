@@ -9,19 +9,23 @@ internal sealed class Dom0Cpu
 {
     public const int Parked = 0, InitReceived = 1, Started = 2, Running = 3;
 
-    public Dom0Cpu(int index, uint apicId, SvmVcpu vcpu, ulong hostSaveArea, ulong trapStackTop)
+    public Dom0Cpu(int index, uint apicId, SvmVcpu vcpu, ulong hostSaveArea, ulong hostStateArea, ulong trapStackTop)
     {
         Index = index;
         ApicId = apicId;
         Vcpu = vcpu;
         HostSaveArea = hostSaveArea;
+        HostStateArea = hostStateArea;
         TrapStackTop = trapStackTop;
     }
 
     public int Index { get; }
     public uint ApicId { get; }
     public SvmVcpu Vcpu { get; }
+    // VM_HSAVE_PA: VMRUN's own, in the CPU's format.
     public ulong HostSaveArea { get; }
+    // Where the world switch VMSAVEs the host's FS, GS, TR, LDTR and syscall MSRs.
+    public ulong HostStateArea { get; }
     public ulong TrapStackTop { get; }
 
     // Parked, InitReceived or Started, written by the CPU that handles Dom0's IPI; Running,

@@ -103,14 +103,19 @@ internal static unsafe class Dom0Host
                 return false;
             ulong vmcb = TableFramePool.Allocate(), xsave = TableFramePool.Allocate();
             ulong hostSave = bootCpu ? SvmHost.HostSaveArea : TableFramePool.Allocate();
+            ulong hostState = bootCpu ? SvmHost.HostStateArea : TableFramePool.Allocate();
             ulong trapStack = bootCpu ? 0 : TableFramePool.AllocateContiguous(InterruptStackFrames);
-            if (vmcb == 0 || xsave == 0 || hostSave == 0 || (!bootCpu && trapStack == 0))
+            if (vmcb == 0 || xsave == 0 || hostSave == 0 || hostState == 0 || (!bootCpu && trapStack == 0))
                 return false;
             var vcpu = new SvmVcpu(vmcb, xsave, SvmHost.Cpuid);
             // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
             *(uint*)(xsave + 24) = 0x1F80;
-            vcpu.Switch = new SvmWorldSwitch { GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
-            cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
+            vcpu.Switch = new SvmWorldSwitch
+            {
+                GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0,
+                GuestSpecCtrl = HostMsrs.HostSpecCtrl, HostSpecCtrl = HostMsrs.HostSpecCtrl,
+            };
+            cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, hostState, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);
         }
         if (cpus[0] is null)
             return false;
@@ -124,6 +129,7 @@ internal static unsafe class Dom0Host
         Dom0Cpu[] cpus = Dom0Cpus.All;
         if (cpus.Length == 1 || !SecondaryCpus.Prepare())
             return;
+        MtrrSync.Capture();
         int online = 1;
         for (int i = 1; i < cpus.Length; i++)
         {
@@ -141,12 +147,14 @@ internal static unsafe class Dom0Host
         Dom0Cpu cpu = Dom0Cpus.All[(int)index];
         DescriptorTables.Install((int)index, cpu.TrapStackTop);
         SecondaryCpus.Mailbox->Arrived = 1;
+        bool mtrrsCopied = MtrrSync.Apply();
         if (!SvmSupport.Enable(cpu.HostSaveArea))
         {
             Log.Error("smp"u8).Text("CPU "u8).Decimal(index).Text(": SVM cannot be enabled; it stops"u8).End();
             Cpu.Cpu.HaltForever();
         }
-        Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id).Text(") waits for Dom0's STARTUP"u8).End();
+        Log.Info("smp"u8).Text("CPU "u8).Decimal(index).Text(" (APIC ID "u8).Decimal(LocalApic.Id)
+            .Text(mtrrsCopied ? "), its MTRRs set as the boot CPU's, waits for Dom0's STARTUP"u8 : ") waits for Dom0's STARTUP"u8).End();
         // Halted, not spinning: under QEMU a spinning CPU takes a host core from the others.
         // Dom0Apic wakes it with an NMI (which the halt takes with interrupts off) until it
         // answers Running.

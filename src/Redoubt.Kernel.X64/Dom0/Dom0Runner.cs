@@ -14,7 +14,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // (docs/dom0.md):
 // - CPUID: the same filtered table VMs see (no SVM, the hypervisor bit, Redoubt's leaf), with
 //   this CPU's own APIC ID and topology (leaves 1 and 0Bh) and no x2APIC;
-// - RDMSR/WRMSR of the MSRs Dom0MsrPolicy keeps: EFER emulated, the SVM ones #GP;
+// - RDMSR/WRMSR of every MSR Dom0MsrPolicy does not pass through (Dom0Msrs);
+// - INVD: carried out as WBINVD;
 // - VMMCALL: from CPL 0 only (else #UD), the kernel core's hypercalls with Dom0 as caller, one
 //   CPU at a time (HypercallEntry);
 //   a call that shrank a nested table shoots down the other CPUs' TLBs before it reuses a frame;
@@ -40,7 +41,7 @@ internal static unsafe class Dom0Runner
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+    private static extern void SvmRun(ulong vmcb, ulong hostState, SvmWorldSwitch* state);
 
     private static ulong s_refusedReads, s_refusedWrites, s_refusedFetches, s_refusedPorts;
 
@@ -63,7 +64,7 @@ internal static unsafe class Dom0Runner
                 dom0.FlushesSeen = flushes;
             }
             fixed (SvmWorldSwitch* state = &dom0.Switch)
-                SvmRun(dom0.Vmcb, cpu.HostSaveArea, state);
+                SvmRun(dom0.Vmcb, cpu.HostStateArea, state);
             Dom0Cpus.LeaveGuest(cpu);
             dom0.Exits++;
             *(v + Vmcb.TlbControl) = 0;
@@ -83,6 +84,11 @@ internal static unsafe class Dom0Runner
                     break;
                 case Vmcb.ExitVmmcall:
                     HandleHypercall(core, cpu, v);
+                    break;
+                case Vmcb.ExitInvd:
+                    // INVD would drop dirty lines of Redoubt and of VMs: WBINVD instead.
+                    if (Skip(core, dom0, v, ExitInstruction.Invd))
+                        Cpu.Cpu.WriteBackInvalidate();
                     break;
                 case Vmcb.ExitIoio:
                     RefusePort(dom0, v, info1, info2);
@@ -135,11 +141,9 @@ internal static unsafe class Dom0Runner
             return;
         uint msr = (uint)dom0.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (dom0.Switch.Rdx << 32);
-        bool allowed = msr == MsrNumber.ApicBase ? Dom0Apic.AccessBaseMsr(write, ref value) : MsrEmulation.Apply(v, msr, write, ref value);
-        if (!allowed)
+        if (!Dom0Msrs.Access(dom0, msr, write, ref value))
         {
-            Log.Warn("dom0"u8).Text(write ? "Dom0 wrote MSR "u8 : "Dom0 read MSR "u8).Hex(msr).Text(" at rip "u8).Hex(rip)
-                .Text(": kept by Redoubt (#GP)"u8).End();
+            Dom0Msrs.LogRefusal(msr, write, value, rip);
             *(ulong*)(v + Vmcb.Rip) = rip;
             Inject(v, VectorGeneralProtection, hasErrorCode: true);
             return;

@@ -38,6 +38,9 @@ internal static class VmScenarios
         Scenario.VmMsr => Expect(launcher, core, GuestSpec.Kit(TestProgram.Msr, 0), GuestOutcome.Done, 0xE000_000D),
         // #UD (vector 6) at the VMMCALL from ring 3, after the same call worked from ring 0.
         Scenario.VmUserHypercall => Expect(launcher, core, GuestSpec.Kit(TestProgram.UserHypercall, 0), GuestOutcome.Done, 0xE000_0006),
+        // Two VMs interleaved by the timer, each with its own DR0-DR3 and TSC_AUX.
+        Scenario.VmLeftovers => Pair(launcher, core, GuestSpec.Kit(TestProgram.Leftovers, 1), GuestSpec.Kit(TestProgram.Leftovers, 2), spins: false)
+            && DestroyAllAndCheckScrubbed(launcher, core),
         Scenario.BenchExits => ExitBenchmark.Run(launcher, core, commandLine),
         _ => false,
     };

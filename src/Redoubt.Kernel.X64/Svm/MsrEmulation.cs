@@ -2,13 +2,14 @@ using Redoubt.Kernel.Virtualization;
 
 namespace Redoubt.Kernel.X64.Svm;
 
-// Carries out MsrPolicy's rule for an intercepted RDMSR/WRMSR on the vCPU's VMCB. False when the
-// access is refused (the caller injects #GP).
-// Safe: v is the exiting vCPU's own VMCB.
+// Carries out MsrPolicy's rule for an intercepted RDMSR/WRMSR on the vCPU's VMCB and world-switch
+// state. False when the access is refused (the caller injects #GP).
+// Safe: the VMCB is the exiting vCPU's own.
 internal static unsafe class MsrEmulation
 {
-    public static bool Apply(byte* v, uint msr, bool write, ref ulong value)
+    public static bool Apply(SvmVcpu vcpu, uint msr, bool write, ref ulong value)
     {
+        byte* v = (byte*)vcpu.Vmcb;
         switch (MsrPolicy.Decide(msr, write))
         {
             case MsrRule.Efer:
@@ -45,9 +46,36 @@ internal static unsafe class MsrEmulation
                 return true;
             case MsrRule.IgnoreWrite:
                 return true;
+            case MsrRule.TscAux:
+                if (!write)
+                    return Read(HostMsrs.Features.TscAux, vcpu.Switch.GuestTscAux, ref value);
+                if (!HostMsrs.Features.IsValidTscAux(value))
+                    return false;
+                vcpu.Switch.GuestTscAux = value;
+                return true;
+            case MsrRule.SpecCtrl:
+                if (!write)
+                    return Read(HostMsrs.Features.SpecCtrl, vcpu.Switch.GuestSpecCtrl, ref value);
+                if (!HostMsrs.Features.IsValidSpecCtrl(value))
+                    return false;
+                vcpu.Switch.GuestSpecCtrl = value;
+                return true;
+            case MsrRule.PredictionCommand:
+                if (!HostMsrs.Features.IsValidPredCmd(value))
+                    return false;
+                if (value != 0)
+                    Cpu.Cpu.WriteMsr(MsrNumber.PredCmd, value);
+                return true;
             default:
                 // Vmcb MSRs are never intercepted; everything else is refused.
                 return false;
         }
+    }
+
+    // A read of a per-vCPU MSR: its value where the CPU has the MSR, else refused.
+    private static bool Read(bool exists, ulong held, ref ulong value)
+    {
+        value = held;
+        return exists;
     }
 }

@@ -9,7 +9,9 @@ namespace Redoubt.Kernel.X64.Svm;
 
 // SVM on this CPU: enabled once, with the host save area, the I/O permission map (every port
 // intercepted), the MSR permission map (MsrPolicy) and one SvmVcpu per entry of the kernel
-// core's vCPU pool. Frames come from the kernel's own table pool (Hypervisor frames).
+// core's vCPU pool. Frames come from the kernel's own table pool (Hypervisor frames). The host
+// save area (VM_HSAVE_PA) holds only what VMRUN itself writes there, in the CPU's own format;
+// the host's VMSAVE state goes to a frame of its own (HostStateArea).
 // Safe: the permission maps are frames just taken from the pool, written within their size;
 // the scrub checks read only the vCPUs' own VMCB and XSAVE frames.
 internal static unsafe class SvmHost
@@ -19,6 +21,9 @@ internal static unsafe class SvmHost
     private static SvmVcpu[]? s_vcpus;
 
     public static ulong HostSaveArea { get; private set; }
+
+    // Where the world switch VMSAVEs the host's FS, GS, TR, LDTR and syscall MSRs.
+    public static ulong HostStateArea { get; private set; }
 
     public static ulong Iopm { get; private set; }
 
@@ -43,9 +48,9 @@ internal static unsafe class SvmHost
         // ASID 0 is the host's: each VM needs its own of 1..AsidCount-1.
         if ((uint)maxVms >= features.AsidCount)
             return Refuse("more VMs configured than the CPU has ASIDs"u8);
-        ulong hostSave = TableFramePool.Allocate();
+        ulong hostSave = TableFramePool.Allocate(), hostState = TableFramePool.Allocate();
         ulong iopm = TableFramePool.AllocateContiguous(IopmFrames), msrpm = TableFramePool.AllocateContiguous(MsrpmFrames);
-        if (hostSave == 0 || iopm == 0 || msrpm == 0)
+        if (hostSave == 0 || hostState == 0 || iopm == 0 || msrpm == 0)
             return Refuse("no frames left for the host save area or the permission maps"u8);
         CpuidTable cpuid = CpuidTable.Build(new HostCpuid());
         var vcpus = new SvmVcpu[vcpuCount];
@@ -60,7 +65,9 @@ internal static unsafe class SvmHost
             return Refuse("SVM is disabled by firmware (VM_CR.SVMDIS) or the CPU lacks XSAVE"u8);
         new System.Span<byte>((void*)iopm, IopmFrames * 4096).Fill(0xFF);
         MsrPolicy.FillPermissionMap(new System.Span<byte>((void*)msrpm, MsrpmFrames * 4096));
+        HostMsrs.Detect();
         HostSaveArea = hostSave;
+        HostStateArea = hostState;
         Iopm = iopm;
         Msrpm = msrpm;
         AsidCount = features.AsidCount;

@@ -15,12 +15,15 @@ namespace Redoubt.Kernel.X64.Svm;
 // ExitMessage into the caller's buffer. Exits the kernel handles itself never leave it: CPUID
 // (CpuidPolicy), MSRs (MsrPolicy), VMMCALL (the kernel core's hypercalls, with the VM as
 // caller), XSETBV, writes to the POST-code port, SVM's own instructions (#UD: SVM is hidden),
-// and physical interrupts (served; a timer tick ends the run so the scheduler can switch).
+// INVD (carried out as WBINVD), and physical interrupts (served; a timer tick ends the run so
+// the scheduler can switch).
 // What reaches the caller: port I/O (an IN is completed with the Data of the caller's next
 // VcpuRun), HLT, and the ends of a VM: a nested page fault (an access outside its memory) or a
 // shutdown (triple fault) stop the VM for good; the hypervisor and other VMs go on.
 // Instruction lengths are computed from the guest's code (QEMU has no NRIP save); IOIO exits
-// carry the next RIP in EXITINFO2.
+// carry the next RIP in EXITINFO2. A run is a change of domain on this CPU both ways: it starts
+// and ends with an IBPB (where the CPU has one), and the world switch loads the vCPU's own
+// TSC_AUX over the caller's, which it reads at the start (docs/vm-exits.md).
 // Safe: the VMCB and world-switch state belong to this vCPU's SvmVcpu; no local is read before it
 // is written (SkipLocalsInit only spares the exit path zeroing its frame); guest code bytes are read
 // through the guest's own page tables and its nested table, within frames the VM owns.
@@ -32,7 +35,7 @@ internal static unsafe class VcpuRunner
     private const byte VectorInvalidOpcode = 6, VectorGeneralProtection = 13;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtSvmRun")]
-    private static extern void SvmRun(ulong vmcb, ulong hostSave, SvmWorldSwitch* state);
+    private static extern void SvmRun(ulong vmcb, ulong hostState, SvmWorldSwitch* state);
 
     // VcpuRun as a caller in another domain issues it: every message goes into its buffer.
     public static HypercallResult Run(KernelCore<RangePhysicalMemory> core, ushort caller, ulong slot, ulong buffer, ulong length)
@@ -57,7 +60,10 @@ internal static unsafe class VcpuRunner
             Launch(hardware, vcpu, vm);
         else if (hardware.PendingReadSize != 0)
             CompleteRead(hardware, core.ReadExitData(caller, buffer));
+        hardware.Switch.HostTscAux = HostMsrs.ReadTscAux();
+        HostMsrs.BarrierBetweenDomains();
         ExitMessage message = RunUntilExit(core, vm, vcpu, hardware, ref handler);
+        HostMsrs.BarrierBetweenDomains();
         core.DeliverExit(caller, buffer, message);
         return HypercallResult.Ok();
     }
@@ -68,7 +74,11 @@ internal static unsafe class VcpuRunner
         // The reset state of x87/SSE/AVX: an all-zero XSAVE header and MXCSR 1F80h.
         new Span<byte>((void*)hardware.XsaveArea, 4096).Clear();
         *(uint*)(hardware.XsaveArea + 24) = 0x1F80;
-        hardware.Switch = new SvmWorldSwitch { GuestXsaveArea = hardware.XsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0 };
+        hardware.Switch = new SvmWorldSwitch
+        {
+            GuestXsaveArea = hardware.XsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0,
+            GuestSpecCtrl = HostMsrs.HostSpecCtrl, HostSpecCtrl = HostMsrs.HostSpecCtrl,
+        };
         VmcbSetup.InitializeRegisters(ref hardware.Switch, vcpu.State);
         hardware.Generation = vcpu.Generation;
         hardware.Launched = true;
@@ -105,7 +115,7 @@ internal static unsafe class VcpuRunner
                 hardware.Translations.Clear();
             }
             fixed (SvmWorldSwitch* state = &hardware.Switch)
-                SvmRun(hardware.Vmcb, SvmHost.HostSaveArea, state);
+                SvmRun(hardware.Vmcb, SvmHost.HostStateArea, state);
             hardware.Exits++;
             *(v + Vmcb.TlbControl) = 0;
             // An event whose delivery the exit interrupted is delivered again on the next entry.
@@ -155,6 +165,11 @@ internal static unsafe class VcpuRunner
                     break;
                 case Vmcb.ExitXsetbv:
                     HandleXsetbv(core, vm, hardware, v);
+                    break;
+                case Vmcb.ExitInvd:
+                    // INVD would drop dirty lines of Redoubt and of other domains: WBINVD instead.
+                    if (Skip(core, vm, hardware, v, ExitInstruction.Invd, out _))
+                        Cpu.Cpu.WriteBackInvalidate();
                     break;
                 case Vmcb.ExitHlt:
                     if (Skip(core, vm, hardware, v, ExitInstruction.Hlt, out uint length))
@@ -323,7 +338,7 @@ internal static unsafe class VcpuRunner
             return;
         uint msr = (uint)hardware.Switch.Rcx;
         ulong value = (*(ulong*)(v + Vmcb.Rax) & 0xFFFF_FFFF) | (hardware.Switch.Rdx << 32);
-        if (!MsrEmulation.Apply(v, msr, write, ref value))
+        if (!MsrEmulation.Apply(hardware, msr, write, ref value))
         {
             Log.Warn("svm"u8).Text("vm "u8).Decimal(vm.Domain).Text(write ? " wrote MSR "u8 : " read MSR "u8).Hex(msr)
                 .Text(": refused by the MSR policy (#GP)"u8).End();

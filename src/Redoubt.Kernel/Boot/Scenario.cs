@@ -25,6 +25,7 @@ public enum Scenario
     VmManyExits,
     VmMsr,
     VmUserHypercall,
+    VmLeftovers,
     BenchExits,
     Dom0,
 }

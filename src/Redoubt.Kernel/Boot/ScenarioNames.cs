@@ -13,7 +13,7 @@ public static class ScenarioNames
         Scenario.DivideByZero, Scenario.Overflow, Scenario.InvalidCast, Scenario.Throw,
         Scenario.StackOverflow, Scenario.WxAuditNegative, Scenario.KernelCore,
         Scenario.VmHello, Scenario.VmOutsideMemory, Scenario.VmTripleFault, Scenario.VmSecret, Scenario.VmVector, Scenario.VmSpin,
-        Scenario.VmGarbageHypercall, Scenario.VmManyExits, Scenario.VmMsr, Scenario.VmUserHypercall, Scenario.BenchExits,
+        Scenario.VmGarbageHypercall, Scenario.VmManyExits, Scenario.VmMsr, Scenario.VmUserHypercall, Scenario.VmLeftovers, Scenario.BenchExits,
         Scenario.Dom0,
     ];
 
@@ -42,6 +42,7 @@ public static class ScenarioNames
         Scenario.VmManyExits => "vm-many-exits"u8,
         Scenario.VmMsr => "vm-msr"u8,
         Scenario.VmUserHypercall => "vm-user-hypercall"u8,
+        Scenario.VmLeftovers => "vm-leftovers"u8,
         Scenario.BenchExits => "bench-exits"u8,
         Scenario.Dom0 => "dom0"u8,
         _ => "unknown"u8,

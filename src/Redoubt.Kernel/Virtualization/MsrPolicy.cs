@@ -63,11 +63,16 @@ public static class MsrPolicy
             // MTRRs take no part in memory types (APM vol. 2 15.25: the host's MTRRs apply), so
             // writes are dropped.
             case MsrNumber.MtrrDefaultType:
-            // The kernel does not switch the hardware TSC_AUX per guest, so RDTSCP and RDPID in
-            // a guest see the kernel's (never written: 0); the MSR reads the same, and writes,
-            // which guests make without expecting a fault, are dropped.
-            case MsrNumber.TscAux:
                 return write ? MsrRule.IgnoreWrite : MsrRule.ReadConstant;
+            // Per vCPU, loaded by the world switch while the guest runs (RDTSCP and RDPID read the
+            // register itself and cannot be intercepted).
+            case MsrNumber.TscAux:
+                return MsrRule.TscAux;
+            case MsrNumber.SpecCtrl:
+                return MsrRule.SpecCtrl;
+            // Write-only on the CPU too.
+            case MsrNumber.PredCmd:
+                return write ? MsrRule.PredictionCommand : MsrRule.InjectGp;
             default:
                 return MsrRule.InjectGp;
         }
@@ -133,6 +138,11 @@ public static class MsrPolicy
         PassThrough(msrpm, HighRange, HighVector);
         PassThrough(msrpm, SvmRange, SvmVector);
     }
+
+    // The byte offset of the 2 KiB permission vector that holds msr, or -1 when none does (then
+    // every access exits).
+    public static int PermissionVector(uint msr) =>
+        msr - LowRange < RangeLength ? LowVector : msr - HighRange < RangeLength ? HighVector : msr - SvmRange < RangeLength ? SvmVector : -1;
 
     private static void PassThrough(Span<byte> msrpm, uint firstMsr, int vectorOffset)
     {

@@ -21,4 +21,12 @@ public enum MsrRule : byte
     ReadConstant,
     // Write: accepted and dropped.
     IgnoreWrite,
+    // The vCPU's own TSC_AUX (HostMsrFeatures.IsValidTscAux on writes), which the world switch
+    // loads while it runs; #GP where the CPU has no TSC_AUX.
+    TscAux,
+    // The vCPU's own SPEC_CTRL (HostMsrFeatures.IsValidSpecCtrl on writes), which the world
+    // switch loads while it runs; #GP where the CPU has no SPEC_CTRL.
+    SpecCtrl,
+    // Write of PRED_CMD (HostMsrFeatures.IsValidPredCmd): an IBPB on this CPU when bit 0 is set.
+    PredictionCommand,
 }

@@ -30,11 +30,12 @@ public class MsrPolicyTests
     [InlineData(0x179u, MsrRule.ReadConstant, MsrRule.InjectGp)]     // MCG_CAP
     [InlineData(0x17Au, MsrRule.ReadConstant, MsrRule.InjectGp)]     // MCG_STATUS
     [InlineData(0x17Bu, MsrRule.InjectGp, MsrRule.InjectGp)]         // MCG_CTL: no banks, no control
-    [InlineData(0xC000_0103u, MsrRule.ReadConstant, MsrRule.IgnoreWrite)]   // TSC_AUX
+    [InlineData(0xC000_0103u, MsrRule.TscAux, MsrRule.TscAux)]       // TSC_AUX: per vCPU
     [InlineData(0xC001_0114u, MsrRule.InjectGp, MsrRule.InjectGp)]   // VM_CR
     [InlineData(0xC001_0117u, MsrRule.InjectGp, MsrRule.InjectGp)]   // VM_HSAVE_PA
     [InlineData(0x3Au, MsrRule.InjectGp, MsrRule.InjectGp)]          // IA32_FEATURE_CONTROL
-    [InlineData(0x48u, MsrRule.InjectGp, MsrRule.InjectGp)]          // SPEC_CTRL
+    [InlineData(0x48u, MsrRule.SpecCtrl, MsrRule.SpecCtrl)]          // SPEC_CTRL: per vCPU
+    [InlineData(0x49u, MsrRule.InjectGp, MsrRule.PredictionCommand)] // PRED_CMD: write-only
     [InlineData(0x200u, MsrRule.InjectGp, MsrRule.InjectGp)]         // MTRR_PHYSBASE0: MTRRcap says none
     [InlineData(0x250u, MsrRule.InjectGp, MsrRule.InjectGp)]         // fixed-range MTRR
     [InlineData(0xC001_0015u, MsrRule.InjectGp, MsrRule.InjectGp)]   // HWCR
@@ -219,7 +220,6 @@ public class MsrPolicyTests
     [InlineData(0x8Bu, 0x0UL)]       // PATCH_LEVEL
     [InlineData(0x179u, 0x0UL)]      // MCG_CAP: no banks
     [InlineData(0x17Au, 0x0UL)]      // MCG_STATUS
-    [InlineData(0xC000_0103u, 0x0UL)] // TSC_AUX: what RDTSCP and RDPID return
     public void ConstantsReadAsDocumented(uint msr, ulong value)
     {
         Assert.Equal(MsrRule.ReadConstant, MsrPolicy.Decide(msr, write: false));

@@ -137,6 +137,35 @@ public sealed class Dom0ScenarioTests(RedoubtImages images)
         }
     }
 
+    // Root in Dom0 tries MSRs through /dev/cpu/0/msr and CPU 0's APIC ID through /dev/mem. The
+    // controls: MSRs the allow-list passes or emulates read and take a write from the same probe,
+    // and the APIC's TPR takes the write the APIC ID does not.
+    [Fact]
+    public async Task Dom0_root_reaches_only_the_msrs_redoubt_allows_and_linux_boots_without_an_msr_fault()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "msr", new Dom0Options { Dom0Args = "redoubt.test=msr iomem=relaxed" });
+        string Probe(string key) => run.TestValue("msr", key) ?? throw new Xunit.Sdk.XunitException($"{key} missing.\n" + run.Describe());
+        Assert.Matches("^ok:0x[0-9a-f]{16}$", Probe("tsc_read"));
+        Assert.Matches("^ok:0x[0-9a-f]*[1-9a-f][0-9a-f]*$", Probe("pat_read"));
+        Assert.Equal("ok", Probe("pat_write_same"));
+        Assert.Matches("^ok:0x[0-9a-f]*[1-9a-f][0-9a-f]*$", Probe("mtrr_def_type_read"));
+        Assert.Equal("ok", Probe("mtrr_def_type_write_same"));
+        Assert.Matches("^ok:0x[0-9a-f]{16}$", Probe("hwcr_read"));
+        foreach (string refused in new[] { "tsc_write", "mtrr_def_type_write_other", "hwcr_write_same", "patch_loader_write", "mmio_conf_base_read",
+            "smm_addr_read", "debugctl_write", "perf_ctl0_write", "vm_hsave_pa_read" })
+            Assert.True(Probe(refused) == "refused", $"{refused} was not refused.\n" + run.Describe());
+        Assert.Matches(@"\[WARN\] dom0: refused MSR write of 0x0*c0010020 \(value 0x0+\) at rip 0x[0-9a-f]{16}: #GP in Dom0", run.RedoubtLog);
+        Assert.Matches(@"\[WARN\] dom0: refused MSR read of 0x0*c0010112 at rip 0x[0-9a-f]{16}: #GP in Dom0", run.RedoubtLog);
+        string[] id = Probe("apic_id").Split(','), tpr = Probe("apic_tpr").Split(',');
+        Assert.True(id.Length == 2 && id[0] == id[1], "the APIC ID changed.\n" + run.Describe());
+        Assert.True(tpr.Length == 3 && tpr[0] != tpr[1] && tpr[1] == tpr[2], "the TPR control did not take its write.\n" + run.Describe());
+        Assert.Matches(@"\[WARN\] dom0: CPU 0: write of 0x0*f000000 to the APIC ID register dropped", run.RedoubtLog);
+        // Linux's own boot on both CPUs touched no MSR without a fault handler that Redoubt refused.
+        Assert.DoesNotContain("unchecked MSR access", run.Console);
+        Assert.DoesNotContain("MTRR: CPU", run.Console);
+        Assert.True(run.Exit == QemuExit.Shutdown, "Dom0 should go on and power off.\n" + run.Describe());
+    }
+
     [Fact]
     public async Task A_dom0_that_triple_faults_resets_the_machine_and_does_not_hang_it()
     {

@@ -91,6 +91,28 @@ public sealed class VmScenarioTests(RedoubtImages images)
         AssertPassed(run);
     }
 
+    // DR0-DR3 are in no VMCB and TSC_AUX is read by RDTSCP without an exit: the world switch
+    // keeps each guest's own. The control: each guest reads back the values it set, round after
+    // round, so the probe sees a value where there is one.
+    [Fact]
+    public async Task Two_guests_keep_their_own_debug_registers_and_tsc_aux_and_start_with_none()
+    {
+        QemuResult run = await images.BootAsync(BootPath.Pvh, "vm-leftovers");
+        foreach (int vm in new[] { 1, 2 })
+        {
+            ScenarioAssert.Line(run, "INFO", "guest", $"^vm {vm}: leftovers: at start dr0=0x0 dr1=0x0 dr2=0x0 dr3=0x0 tsc_aux=0x0 \\(msr 0x0\\)$",
+                $"guest {vm} finding no debug register or TSC_AUX value of another");
+            ScenarioAssert.Line(run, "INFO", "guest", $"^vm {vm}: leftovers: set dr0-dr3 to 0x7e00000{vm}0010\\.\\.\\. and tsc_aux to 0x7e00000{vm}$",
+                $"guest {vm} setting its own");
+            ScenarioAssert.Line(run, "INFO", "guest", $"^vm {vm}: leftovers: 0 inherited, 400 rounds, 0 mismatches$", $"guest {vm} reading its own back every round");
+        }
+        var preemptions = ScenarioAssert.LineAndMatch(run, "INFO", "sched", "^round-robin: (\\d+) timer preemptions$", "the interleaving");
+        ScenarioAssert.True(run, long.Parse(preemptions.Match.Groups[1].Value) > 1, "the guests were interleaved by the timer");
+        ScenarioAssert.Line(run, "INFO", "scrub", "^2 VMs destroyed: no vCPU context holds guest state \\(VMCB, XSAVE area, registers all zero\\)$",
+            "the destroyed VMs' debug registers and TSC_AUX scrubbed with the rest");
+        AssertPassed(run);
+    }
+
     [Fact]
     public async Task A_spinning_guest_does_not_starve_another()
     {
