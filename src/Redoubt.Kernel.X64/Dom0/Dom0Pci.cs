@@ -130,7 +130,8 @@ internal static unsafe class Dom0Pci
         if (counter > RefusalsLoggedInFull && counter % RefusalLogInterval != 0)
             return;
         Log.Warn("dom0"u8).Text("refused PCI configuration "u8).Text(input ? "read"u8 : "write"u8).Text(" of "u8).Hex(value)
-            .Text(" at "u8).Hex(function >> 8).Text(":"u8).Hex((function >> 3) & 0x1F).Text("."u8).Hex(function & 7).Text(" offset "u8).Hex((ulong)offset)
+            .Text(" at bus "u8).Decimal(function >> 8).Text(" device "u8).Decimal((function >> 3) & 0x1F).Text(" function "u8).Decimal(function & 7)
+            .Text(" offset "u8).Hex((ulong)offset)
             .Text(": "u8).Text(PciRuleNames.Of(rule)).Text(", "u8).Decimal(counter).Text(" so far"u8).End();
     }
 

@@ -61,9 +61,15 @@ internal static unsafe class Dom0Ports
             default:
                 s_refused++;
                 if (s_refused <= RefusalsLoggedInFull || s_refused % RefusalLogInterval == 0)
-                    Log.Warn("dom0"u8).Text("refused "u8).Text(PortReasonNames.Of(verdict.Reason)).Text(": write of "u8).Hex(value)
-                        .Text(" to port "u8).Hex(port).Text(verdict.Action == PortAction.RefuseSleep ? " (SLP_TYP "u8 : " ("u8)
-                        .Decimal(verdict.SleepType).Text("), "u8).Decimal(s_refused).Text(" platform refusals so far"u8).End();
+                {
+                    if (verdict.Action == PortAction.RefuseSleep)
+                        Log.Warn("dom0"u8).Text("refused "u8).Text(PortReasonNames.Of(verdict.Reason)).Text(": write of "u8).Hex(value)
+                            .Text(" to port "u8).Hex(port).Text(" (SLP_TYP "u8).Decimal(verdict.SleepType).Text("; Dom0 is told it woke up), "u8)
+                            .Decimal(s_refused).Text(" platform refusals so far"u8).End();
+                    else
+                        Log.Warn("dom0"u8).Text("refused "u8).Text(PortReasonNames.Of(verdict.Reason)).Text(": write of "u8).Hex(value)
+                            .Text(" to port "u8).Hex(port).Text(", "u8).Decimal(s_refused).Text(" platform refusals so far"u8).End();
+                }
                 break;
         }
     }
