@@ -31,6 +31,9 @@ internal static unsafe class Dom0Pci
     private static ulong s_refused, s_hidden;
     private static KernelCore<RangePhysicalMemory>? s_core;
 
+    // Accesses through the ECAM window (each a nested page fault).
+    public static ulong EcamAccesses;
+
     public static void Attach(KernelCore<RangePhysicalMemory> core) => s_core = core;
 
     public static bool IsConfigPort(ushort port, int size) => (port == AddressPort && size == 4) || (port >= DataPort && port < DataPort + 4);
@@ -71,6 +74,7 @@ internal static unsafe class Dom0Pci
         if (MmioInstruction.Decode(code, longMode, operand32, out MmioAccess access) != MmioDecodeStatus.Success
             || access.Kind is not (MmioAccessKind.Read or MmioAccessKind.Write or MmioAccessKind.WriteImmediate))
             return false;
+        EcamAccesses++;
         ulong relative = physical - Dom0Platform.Platform.EcamBase;
         uint function = (uint)(relative >> 12) & 0xFFFF;
         int offset = (int)(relative & 0xFFF);

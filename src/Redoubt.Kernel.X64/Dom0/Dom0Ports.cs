@@ -16,6 +16,10 @@ internal static unsafe class Dom0Ports
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;
     private static ulong s_refused;
 
+    // Mediated port accesses, PCI configuration (CF8h, CFCh-CFFh) and the others: figures for
+    // the cost of mediation.
+    public static ulong ConfigAccesses, PlatformAccesses;
+
     // False when the port is not one this class mediates.
     public static bool Handle(Dom0Cpu cpu, byte* v, ulong info1, ulong info2)
     {
@@ -34,11 +38,18 @@ internal static unsafe class Dom0Ports
             return true;
         }
         if (Dom0Pci.IsConfigPort(port, size))
+        {
+            ConfigAccesses++;
             Dom0Pci.AccessPort(cpu, port, size, input, ref value);
-        else if (input)
-            value = policy.Read(port, size, In(port, size));
+        }
         else
-            Write(policy, port, size, value);
+        {
+            PlatformAccesses++;
+            if (input)
+                value = policy.Read(port, size, In(port, size));
+            else
+                Write(policy, port, size, value);
+        }
         if (input)
             *rax = size == 4 ? value : (*rax & ~(ulong)Ones(size)) | value;
         return true;
