@@ -46,8 +46,8 @@ internal static class PlatformPower
     {
         Dom0Cpus.LockCore();
         ulong frames = s_core is null ? 0 : s_core.ScrubVmMemory();
-        Log.Info("power"u8).Text("Dom0 asked for "u8).Text(cause).Text(": scrubbed "u8).Decimal(frames)
-            .Text(" frames of VM memory; TCG MOR not set (no UEFI runtime services after boot); "u8).Decimal(Dom0Ports.ConfigAccesses)
-            .Text(" PCI configuration port, "u8).Decimal(Dom0Ports.PlatformAccesses).Text(" other mediated port and "u8).Decimal(Dom0Pci.EcamAccesses).Text(" ECAM accesses by Dom0; "u8).Text(then).End();
+        Log.Info("power"u8).Text("Dom0 made "u8).Decimal(Dom0Ports.ConfigAccesses).Text(" PCI configuration port, "u8).Decimal(Dom0Ports.PlatformAccesses)
+            .Text(" other mediated port and "u8).Decimal(Dom0Pci.EcamAccesses).Text(" ECAM accesses; TCG MOR not set (no UEFI runtime services after boot)"u8).End();
+        Log.Info("power"u8).Text("Dom0 asked for "u8).Text(cause).Text(": scrubbed "u8).Decimal(frames).Text(" frames of VM memory; "u8).Text(then).End();
     }
 }
