@@ -130,10 +130,13 @@ public static class PciConfigFilter
                 break;
             low += width;
         }
-        uint lowValue = bar == low ? next : config.Read(function, FirstBar + 4 * low);
-        if ((lowValue & 1) != 0)
+        // The type bits are read-only: what the BAR is comes from the hardware, never from the
+        // value written.
+        uint lowCurrent = config.Read(function, FirstBar + 4 * low);
+        if ((lowCurrent & 1) != 0)
             return true;
-        bool wide = (lowValue & 6) == 4 && low + 1 < bars;
+        bool wide = (lowCurrent & 6) == 4 && low + 1 < bars;
+        uint lowValue = bar == low ? next : lowCurrent;
         uint highValue = !wide ? 0 : bar == low ? config.Read(function, FirstBar + 4 * low + 4) : next;
         // Sizing: the written half's address bits all ones.
         if (bar == low ? (next | 0xF) == uint.MaxValue : next == uint.MaxValue)
@@ -175,8 +178,8 @@ public static class PciConfigFilter
         uint prefetch = dword == PrefetchWindow ? next : config.Read(function, PrefetchWindow);
         uint baseUpper = dword == PrefetchBaseUpper ? next : config.Read(function, PrefetchBaseUpper);
         uint limitUpper = dword == PrefetchLimitUpper ? next : config.Read(function, PrefetchLimitUpper);
-        // A 64-bit prefetchable window says so in its low nibble (1).
-        bool wide = (prefetch & 0xF) == 1;
+        // A 64-bit prefetchable window says so in its low nibble (1), which is read-only.
+        bool wide = (config.Read(function, PrefetchWindow) & 0xF) == 1;
         ulong prefetchBase = ((ulong)(prefetch & 0xFFF0) << 16) | (wide ? (ulong)baseUpper << 32 : 0);
         ulong prefetchLimit = ((ulong)(prefetch >> 16 & 0xFFF0) << 16) | 0xF_FFFF | (wide ? (ulong)limitUpper << 32 : 0);
         return prefetchBase > prefetchLimit || policy.MayDecode(prefetchBase, prefetchLimit);

@@ -124,6 +124,21 @@ public class PciConfigFilterTests
     }
 
     [Fact]
+    public void A_written_value_cannot_pass_a_memory_bar_off_as_an_io_bar()
+    {
+        // Bit 0 of a BAR is read-only: writing it set does not make the BAR an I/O BAR.
+        var (model, policy) = Machine();
+        Assert.Equal(PciVerdict.Refuse, Write(model, policy, Nic, 0x10, 4, Ram | 1));
+        // Nor does clearing a 64-bit prefetchable window's low nibble make it a 32-bit one: with
+        // its upper halves at 10h, low bits that are RAM below 4 GiB are 10_0800_0000h.
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, Bridge, 0x24, 4, 0xE0F1_E001));
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, Bridge, 0x28, 4, 0x10));
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, Bridge, 0x2C, 4, 0x10));
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, Bridge, 0x24, 4, 0x08F0_0800));
+        Assert.Equal(0x08F1_0801u, model.Read(Bridge, 0x24));
+    }
+
+    [Fact]
     public void Io_bars_are_not_checked() =>
         Assert.Equal(PciVerdict.Allow, Write(Machine().Model, Machine().Policy, Nic, 0x14, 4, 0x0000_0061));
 
