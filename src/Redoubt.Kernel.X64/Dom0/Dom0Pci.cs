@@ -21,7 +21,7 @@ namespace Redoubt.Kernel.X64.Dom0;
 // only addresses inside it are touched; v is the exiting vCPU's own VMCB.
 internal static unsafe class Dom0Pci
 {
-    private const ushort AddressPort = 0xCF8, DataPort = 0xCFC;
+    public const ushort AddressPort = 0xCF8, DataPort = 0xCFC;
     private const uint Enable = 0x8000_0000, ReservedBits = 0x7F00_0000;
     private const ulong EferLongModeActive = 1UL << 10;
     private const ulong RefusalsLoggedInFull = 16, RefusalLogInterval = 1024;

@@ -25,10 +25,12 @@ internal static unsafe class Dom0Ports
     {
         PlatformPortPolicy? policy = Dom0Platform.Policy;
         ushort port = (ushort)(info1 >> 16);
-        if (policy is null || !policy.IsMediated(port))
+        int size = (int)(info1 >> 4) & 7;
+        // The exit came for some byte of the access: a wider access that starts below a
+        // mediated port is the policy's too (it judges every byte), unless it touches a kept one.
+        if (policy is null || !Touches(policy, port, size) || Dom0Permissions.IsKeptPort(port) || Dom0Permissions.IsKeptPort((ushort)(port + size - 1)))
             return false;
         bool input = (info1 & IoioIn) != 0;
-        int size = (int)(info1 >> 4) & 7;
         ulong* rax = (ulong*)(v + Vmcb.Rax);
         uint value = (uint)*rax & Ones(size);
         *(ulong*)(v + Vmcb.Rip) = info2;
@@ -37,7 +39,14 @@ internal static unsafe class Dom0Ports
             Refused(port, input, "a string instruction at a mediated port"u8);
             return true;
         }
-        if (Dom0Pci.IsConfigPort(port, size))
+        if (!Dom0Pci.IsConfigPort(port, size) && port + size > Dom0Pci.DataPort && port < Dom0Pci.DataPort + 4)
+        {
+            // Starts below CONFIG_DATA and reaches into it (a word at CFBh, a dword at CF9h):
+            // carried out, it would reach the function Redoubt last addressed.
+            Refused(port, input, "an access that straddles CONFIG_DATA"u8);
+            value = Ones(size);
+        }
+        else if (Dom0Pci.IsConfigPort(port, size))
         {
             ConfigAccesses++;
             Dom0Pci.AccessPort(cpu, port, size, input, ref value);
@@ -91,6 +100,16 @@ internal static unsafe class Dom0Ports
         if (s_refused <= RefusalsLoggedInFull || s_refused % RefusalLogInterval == 0)
             Log.Warn("dom0"u8).Text("refused "u8).Text(what).Text(input ? ": read of port "u8 : ": write of port "u8).Hex(port)
                 .Text(", "u8).Decimal(s_refused).Text(" platform refusals so far"u8).End();
+    }
+
+    private static bool Touches(PlatformPortPolicy policy, ushort port, int size)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            if (policy.IsMediated((ushort)(port + i)))
+                return true;
+        }
+        return false;
     }
 
     public static uint Ones(int size) => size == 4 ? uint.MaxValue : (1u << (8 * size)) - 1;

@@ -168,4 +168,36 @@ public class PlatformPortPolicyTests
         Assert.Equal(PortAction.PassThrough, Write(0xB2, 1, 0xF1, Q35(s4bios: 0xF2)).Action);
         Assert.Equal(PortAction.PassThrough, Write(0xB2, 1, 0x00, Q35()).Action);
     }
+
+    // Every width at every start around each control, with values that set and clear each
+    // dangerous bit: nothing dangerous ever passes through.
+    [Fact]
+    public void No_access_of_any_width_or_alignment_passes_a_dangerous_byte()
+    {
+        uint[] values = [0, 0xFFFF_FFFF, 0x0101_0101, 0x0606_0606, 0xFEFE_FEFE, 0x2020_2020, 0x2424_2424, 0x0404_0404, 0x0202_0202, 0xD1D1_D1D1, 0xDDDD_DDDD, 0x1234_5678];
+        foreach (ushort target in (ushort[])[0x64, 0x92, 0xCF9, 0x605])
+        {
+            for (int size = 1; size <= 4; size <<= 1)
+            {
+                for (ushort port = (ushort)(target - 3); port <= target; port++)
+                {
+                    foreach (uint value in values)
+                    {
+                        var policy = new PlatformPortPolicy(Q35());
+                        PortVerdict verdict = policy.Write(port, size, value);
+                        if (!PlatformPortPolicy.ByteAt(port, size, value, target, out byte b) || verdict.Action != PortAction.PassThrough)
+                            continue;
+                        bool dangerous = target switch
+                        {
+                            0x64 => (b >= 0xF0 && (b & 1) == 0) || b == 0xD1 || b == 0xDD,
+                            0x92 => (b & 1) != 0 || (b & 2) == 0,
+                            0xCF9 => (b & 4) != 0,
+                            _ => (b & 0x20) != 0,
+                        };
+                        Assert.False(dangerous, $"{value:x} ({size} bytes) at {port:x} passed {b:x} to {target:x}");
+                    }
+                }
+            }
+        }
+    }
 }
