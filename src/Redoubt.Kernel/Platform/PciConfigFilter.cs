@@ -4,7 +4,9 @@ namespace Redoubt.Kernel.Platform;
 // configuration"). Rules, in order:
 // 1. An access is 1, 2 or 4 bytes, naturally aligned, inside the function's 4 KiB.
 // 2. A function of class 0806h (an IOMMU) is absent: reads all ones, writes dropped.
-// 3. The q35 host bridge's PCIEXBAR (00:00.0 8086:29C0, 60h-67h) keeps its value.
+// 3. Chipset registers that would move the ECAM window or the PM1 blocks keep their values:
+//    the q35 host bridge's PCIEXBAR (8086:29C0, 60h-67h), the ICH9 LPC bridge's PMBASE and
+//    ACPI_CNTL (8086:2918, 40h-47h), PIIX4's PMBA (8086:7113, 40h-43h).
 // 4. While a function's memory decoding is on (command bit 1), a write to a memory BAR (either
 //    half of a 64-bit one, any width), to an enabled expansion ROM BAR, or to a bridge's memory
 //    or prefetchable window (base, limit, upper halves) must leave what it decodes where
@@ -22,8 +24,11 @@ public static class PciConfigFilter
     private const int Command = 0x04, ClassRevision = 0x08, HeaderType = 0x0C, FirstBar = 0x10;
     private const int Type0Rom = 0x30, Type1Rom = 0x38, MemoryWindow = 0x20, PrefetchWindow = 0x24, PrefetchBaseUpper = 0x28, PrefetchLimitUpper = 0x2C;
     private const uint MemoryEnable = 1 << 1, IommuClass = 0x0806, RomEnable = 1, RomAddressMask = 0xFFFF_F800;
-    private const uint Q35HostBridge = 0x29C0_8086;
-    private const int PciExBar = 0x60, PciExBarEnd = 0x68;
+    // Chipset registers that move what Redoubt mediates, by vendor and device ID: the q35 host
+    // bridge's PCIEXBAR (the ECAM window), the ICH9 LPC bridge's PMBASE and ACPI_CNTL and the
+    // PIIX4 power-management function's PMBA (the PM1 blocks would move to ports Redoubt does
+    // not intercept).
+    private const uint Q35HostBridge = 0x29C0_8086, Ich9Lpc = 0x2918_8086, Piix4Pm = 0x7113_8086;
 
     public static PciVerdict Read<TConfig>(ref TConfig config, uint function, int offset, int size, out PciRule rule)
         where TConfig : struct, IPciConfig
@@ -56,6 +61,14 @@ public static class PciConfigFilter
         return rule == PciRule.None ? PciVerdict.Allow : PciVerdict.Refuse;
     }
 
+    private static PciRule KeptRegister(uint vendorDevice, int dword) => vendorDevice switch
+    {
+        Q35HostBridge when dword is 0x60 or 0x64 => PciRule.EcamBase,
+        Ich9Lpc when dword is 0x40 or 0x44 => PciRule.PmBase,
+        Piix4Pm when dword == 0x40 => PciRule.PmBase,
+        _ => PciRule.None,
+    };
+
     // The dword after a write of size bytes of value at byte within it.
     public static uint Merge(uint current, int byteOffset, int size, uint value)
     {
@@ -74,10 +87,8 @@ public static class PciConfigFilter
         where TConfig : struct, IPciConfig
         where TPolicy : struct, IDecodePolicy
     {
-        if (dword >= PciExBar && dword < PciExBarEnd && function == 0 && config.Read(0, 0) == Q35HostBridge)
-            return next == current ? PciRule.None : PciRule.EcamBase;
         if (dword >= 0x40)
-            return PciRule.None;
+            return dword >= 0x100 || next == current ? PciRule.None : KeptRegister(config.Read(function, 0), dword);
         bool bridge = (config.Read(function, HeaderType) >> 16 & 0x7F) == 1;
         bool decoding = (config.Read(function, Command) & MemoryEnable) != 0;
         if (dword == Command)

@@ -18,4 +18,6 @@ public enum PciRule : byte
     Command,
     // The host bridge's PCIEXBAR (q35: 00:00.0, 60h-67h): the configuration window stays put.
     EcamBase,
+    // The power-management base (ICH9 PMBASE/ACPI_CNTL, PIIX4 PMBA): the PM1 blocks stay put.
+    PmBase,
 }

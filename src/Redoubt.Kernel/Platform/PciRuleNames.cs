@@ -14,6 +14,7 @@ public static class PciRuleNames
         PciRule.BridgeWindow => "a bridge window over memory Dom0 may not decode"u8,
         PciRule.Command => "memory decoding on while a BAR lies over memory Dom0 may not decode"u8,
         PciRule.EcamBase => "a move of the configuration window (PCIEXBAR)"u8,
+        PciRule.PmBase => "a move of the ACPI power-management ports (PMBASE)"u8,
         _ => "nothing"u8,
     };
 }

@@ -213,6 +213,23 @@ public class PciConfigFilterTests
         Assert.Equal(PciVerdict.Allow, Write(model, policy, HostBridge, 0x60, 4, 0));
     }
 
+    [Theory]
+    [InlineData(0x2918_8086u, 0x40, 4, 0x0000_0801u)]   // ICH9 PMBASE moved to 800h
+    [InlineData(0x2918_8086u, 0x41, 1, 0x08u)]
+    [InlineData(0x2918_8086u, 0x44, 1, 0x00u)]          // ACPI_CNTL: PM decoding off
+    [InlineData(0x7113_8086u, 0x40, 2, 0x0801u)]        // PIIX4 PMBA
+    public void The_power_management_base_keeps_its_value(uint vendorDevice, int offset, int size, uint value)
+    {
+        var (model, policy) = Machine();
+        uint[] registers = model.Add(0x00F8, 0x0601, vendorDevice);
+        registers[0x40 / 4] = 0x0000_0601;
+        registers[0x44 / 4] = 0x0000_0080;
+        Assert.Equal(PciVerdict.Refuse, Write(model, policy, 0x00F8, offset, size, value, out PciRule rule));
+        Assert.Equal(PciRule.PmBase, rule);
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, 0x00F8, 0x40, 4, 0x0000_0601));
+        Assert.Equal(PciVerdict.Allow, Write(model, policy, 0x00F8, 0x48, 4, 0x1234));
+    }
+
     [Fact]
     public void Everything_else_passes_unchanged()
     {
