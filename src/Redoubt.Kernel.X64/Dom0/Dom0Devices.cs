@@ -15,7 +15,7 @@ namespace Redoubt.Kernel.X64.Dom0;
 // localities), so that Dom0 neither finds nor drives the TPM, and the local APIC page, whose
 // accesses Redoubt carries out itself (Dom0Apic), and the register windows of the devices whose
 // ACPI tables Redoubt hid (Dom0Acpi: the IOMMUs, a TPM), the PCI configuration window (its
-// accesses are Dom0Pci's), a reset register in memory space, and AMD's HyperTransport window
+// accesses are Dom0Pci's), a reset register's page in memory space (Dom0ResetRegister's), and AMD's HyperTransport window
 // (FD_0000_0000h-FF_FFFF_FFFFh: interrupts, system management and configuration cycles of the
 // fabric; nothing of it is Dom0's). MayDecode answers where Dom0's devices may put a BAR.
 internal static class Dom0Devices

@@ -42,6 +42,11 @@ internal static class Dom0Platform
         }
         s_platform = platform;
         s_policy = new PlatformPortPolicy(platform);
+        if (!Dom0ResetRegister.Map())
+        {
+            Log.Error("acpi"u8).Text("cannot map the reset register's page for Redoubt"u8).End();
+            return false;
+        }
         Log.Info("acpi"u8).Text("platform: PM1a control "u8).Hex(platform.Pm1aControl).Text(", PM1b control "u8).Hex(platform.Pm1bControl)
             .Text(", PM1a status "u8).Hex(platform.Pm1aStatus).Text(", reset register "u8).Text(platform.ResetSupported ? "space "u8 : "none"u8)
             .Decimal(platform.ResetSupported ? platform.ResetSpace : 0UL).Text(" at "u8).Hex(platform.ResetAddress).Text(" value "u8).Hex(platform.ResetValue)

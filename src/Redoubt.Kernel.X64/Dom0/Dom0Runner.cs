@@ -23,7 +23,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // - INIT: refused (logged): a CPU is reset only by Redoubt;
 // - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged); to a
 //   platform control it mediates (reset, sleep, A20, PCI configuration): Dom0Ports;
-// - an access to the PCI configuration window (ECAM): Dom0Pci;
+// - an access to the PCI configuration window (ECAM): Dom0Pci; to a reset register's page in
+//   memory space: Dom0ResetRegister;
 // - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
 //   refused and logged, and Dom0 goes on: a load reads all ones, a store is dropped, a string
 //   copy is skipped, as at an address without a device; other instructions and fetches get #GP;
@@ -86,6 +87,7 @@ internal static unsafe class Dom0Runner
                     break;
                 case Vmcb.ExitNestedPageFault:
                     if (Dom0Pci.IsEcam(info2) ? !Dom0Pci.AccessEcam(core, dom0, v, info2)
+                        : Dom0ResetRegister.IsResetPage(info2) ? !Dom0ResetRegister.Access(core, dom0, v, info2)
                         : !Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
                         RefuseAccess(core, dom0, v, info1, info2);
                     break;
