@@ -48,9 +48,10 @@ internal static class Dom0Platform
             return false;
         }
         Log.Info("acpi"u8).Text("platform: PM1a control "u8).Hex(platform.Pm1aControl).Text(", PM1b control "u8).Hex(platform.Pm1bControl)
-            .Text(", PM1a status "u8).Hex(platform.Pm1aStatus).Text(", reset register "u8).Text(platform.ResetSupported ? "space "u8 : "none"u8)
-            .Decimal(platform.ResetSupported ? platform.ResetSpace : 0UL).Text(" at "u8).Hex(platform.ResetAddress).Text(" value "u8).Hex(platform.ResetValue)
-            .Text(", SLP_TYP S3 "u8).Decimal(platform.HasS3 ? platform.S3TypeA : 8UL).Text(" S5 "u8).Decimal(platform.HasS5 ? platform.S5TypeA : 8UL)
+            .Text(", PM1a status "u8).Hex(platform.Pm1aStatus).Text(", SLP_TYP S3 "u8).Decimal(platform.HasS3 ? platform.S3TypeA : 8UL)
+            .Text(" S5 "u8).Decimal(platform.HasS5 ? platform.S5TypeA : 8UL).Text(" (8: none)"u8).End();
+        Log.Info("acpi"u8).Text("platform: reset register "u8).Text(platform.ResetSupported ? "in space "u8 : "none, space "u8)
+            .Decimal(platform.ResetSpace).Text(" at "u8).Hex(platform.ResetAddress).Text(" value "u8).Hex(platform.ResetValue)
             .Text(", FACS "u8).Hex(platform.Facs).Text(", ECAM "u8).Hex(platform.EcamStart).Text("-"u8).Hex(platform.EcamEnd).End();
         if (!platform.HasS5)
             Log.Warn("acpi"u8).Text("no \\_S5_ in the DSDT: Redoubt refuses every sleep request, so Dom0 cannot power off"u8).End();
