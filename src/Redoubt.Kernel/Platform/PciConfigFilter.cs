@@ -17,7 +17,8 @@ namespace Redoubt.Kernel.Platform;
 // 6. Everything else passes unchanged. I/O BARs and windows are not checked: Redoubt keeps no
 //    port a device could take (its ports are intercepted at the CPU).
 // The size of a BAR is learned by sizing it (all ones, read, restore) at the moment of the
-// check, as an OS does; a decision never depends on anything Dom0 wrote before.
+// check, as an OS does; a decision depends only on the registers as the hardware holds them
+// then, never on anything Redoubt remembers.
 public static class PciConfigFilter
 {
     public const int FunctionSize = 4096;
