@@ -405,6 +405,97 @@ test_hypercall_storm() {
     result unknown_nmi_lines "$(dmesg | grep -c -E 'NMI received for unknown reason|Dazed and confused')"
 }
 
+# --- redoubt.test=pciclasses: the PCI functions Dom0 enumerates, and how many are IOMMUs -------
+pci_classes() {
+    local entry count=0 iommus=0
+    for entry in /sys/bus/pci/devices/*; do
+        [ -e "$entry/class" ] || continue
+        count=$((count + 1))
+        case $(cat "$entry/class") in
+        0x0806*) iommus=$((iommus + 1)) ;;
+        esac
+    done
+    result pci_functions "$count"
+    result iommu_functions "$iommus"
+}
+
+# One byte to an I/O port through /dev/port.
+port_write() {
+    printf "\\$(printf %03o "$2")" | dd of=/dev/port bs=1 seek="$1" count=1 conv=notrunc 2>/dev/null
+}
+
+# A configuration dword of a function, through sysfs (Linux reaches it with CF8h/CFCh).
+config_read() {
+    echo $((0x$(dd if="$1/config" bs=4 skip=$(($2 / 4)) count=1 2>/dev/null | od -An -tx4 | tr -d ' ')))
+}
+
+config_write() {
+    local v=$3
+    printf "\\$(printf %03o $((v & 255)))\\$(printf %03o $((v >> 8 & 255)))\\$(printf %03o $((v >> 16 & 255)))\\$(printf %03o $((v >> 24 & 255)))" |
+        dd of="$1/config" bs=4 seek=$(($2 / 4)) count=1 conv=notrunc 2>/dev/null
+}
+
+# --- redoubt.test=platform: reset, sleep and PCI configuration attempts from Dom0's root -------
+# Each reset write is refused by Redoubt, so this script goes on to the next line. A 32-bit
+# memory BAR (memory decoding on) is rewritten with its own value and sized (both must work),
+# then moved over the first Reserved range of RAM (Redoubt's memory: refused, it reads back
+# unchanged). Then suspend to RAM (refused; Dom0 wakes at once). Ends with `reboot -f`, which
+# goes through Redoubt.
+test_platform() {
+    port_write $((0xCF9)) 6
+    result after_cf9 alive
+    port_write $((0x92)) 1
+    result after_92 alive
+    port_write $((0x64)) $((0xFE))
+    result after_64 alive
+    pci_classes
+
+    local entry bar=none offset old command mask
+    for entry in /sys/bus/pci/devices/*; do
+        command=$(config_read "$entry" 4)
+        [ $((command & 2)) -ne 0 ] || continue
+        for offset in 16 20 24 28 32 36; do
+            old=$(config_read "$entry" "$offset")
+            # Memory, 32-bit, implemented (non-zero address).
+            if [ $((old & 7)) -eq 0 ] && [ $((old & 0xFFFFFFF0)) -ne 0 ]; then
+                bar="${entry##*/}@$offset"
+                break 2
+            fi
+        done
+    done
+    result bar "$bar"
+    if [ "$bar" != none ]; then
+        result bar_old "$(printf '0x%08x' "$old")"
+        config_write "$entry" "$offset" "$old"
+        result bar_same_value "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
+        config_write "$entry" "$offset" $((0xFFFFFFFF))
+        mask=$(config_read "$entry" "$offset")
+        result bar_sizing "$(printf '0x%08x' "$mask")"
+        config_write "$entry" "$offset" "$old"
+        result bar_restored "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
+        local line range target=0
+        while IFS= read -r line; do
+            range=${line%% : *}
+            [ "${line#* : }" = "Reserved" ] || continue
+            range=${range##* }
+            target=$((0x${range%-*}))
+            [ "$target" -ge 1048576 ] && break
+        done </proc/iomem
+        result bar_target "$(printf '0x%08x' "$target")"
+        config_write "$entry" "$offset" "$target"
+        result bar_after_move "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
+    fi
+
+    result mem_sleep "$(tr ' ' ',' </sys/power/mem_sleep)"
+    echo deep >/sys/power/mem_sleep 2>/dev/null
+    local status=0
+    echo mem >/sys/power/state || status=$?
+    result s3_status "$status"
+    result after_s3 alive
+    echo "DOM0-TEST $TEST done"
+    reboot -f
+}
+
 TEST=$(option redoubt.test)
 if [ -n "$TEST" ]; then
     case $TEST in
@@ -416,6 +507,8 @@ if [ -n "$TEST" ]; then
     driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
     msr) test_msr ;;
+    pciclasses) pci_classes ;;
+    platform) test_platform ;;
     triplefault)
         # The command line says reboot=triple: Linux resets by triple fault.
         result reboot "triple-fault"

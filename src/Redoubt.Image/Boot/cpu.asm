@@ -5,7 +5,7 @@ default rel
 bits 64
 section .text
 
-global RedoubtOutByte, RedoubtInByte, RedoubtOutWord, RedoubtOutDword, RedoubtInDword
+global RedoubtOutByte, RedoubtInByte, RedoubtOutWord, RedoubtInWord, RedoubtOutDword, RedoubtInDword
 RedoubtOutByte:            ; (ushort port, byte value)
     mov eax, ARG1d
     mov edx, ARG0d
@@ -20,6 +20,11 @@ RedoubtOutWord:            ; (ushort port, ushort value)
     mov eax, ARG1d
     mov edx, ARG0d
     out dx, ax
+    ret
+RedoubtInWord:             ; (ushort port) -> ushort
+    mov edx, ARG0d
+    xor eax, eax
+    in ax, dx
     ret
 RedoubtOutDword:           ; (ushort port, uint value)
     mov eax, ARG1d

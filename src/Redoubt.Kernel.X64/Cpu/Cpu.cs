@@ -17,6 +17,9 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutWord")]
     public static extern void OutWord(ushort port, ushort value);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtInWord")]
+    public static extern ushort InWord(ushort port);
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RedoubtOutDword")]
     public static extern void OutDword(ushort port, uint value);
 

@@ -57,7 +57,7 @@ internal static unsafe class Dom0Host
             return;
         Span<AcpiRegisterWindow> windows = stackalloc AcpiRegisterWindow[Dom0Acpi.MaxWindows];
         int windowCount = Dom0Acpi.HideKeptDevices(boot.RsdpAddress, windows);
-        if (windowCount < 0 || !Dom0Devices.Map(core, PhysicalAddressLimit(), windows.Slice(0, windowCount)))
+        if (windowCount < 0 || !Dom0Platform.Read(boot.RsdpAddress) || !Dom0Devices.Map(core, PhysicalAddressLimit(), windows.Slice(0, windowCount)))
             return;
 
         ulong iopm = TableFramePool.AllocateContiguous(SvmHost.IopmFrames), msrpm = TableFramePool.AllocateContiguous(SvmHost.MsrpmFrames);
@@ -66,7 +66,9 @@ internal static unsafe class Dom0Host
             Log.Error("dom0"u8).Text("no kernel frames left for Dom0's VMCBs and permission maps"u8).End();
             return;
         }
-        Dom0Permissions.FillIoMap(new Span<byte>((void*)iopm, SvmHost.IopmFrames * 4096));
+        Dom0Permissions.FillIoMap(new Span<byte>((void*)iopm, SvmHost.IopmFrames * 4096), Dom0Platform.Policy);
+        PlatformPower.Attach(core);
+        Dom0Pci.Attach(core);
         Dom0MsrPolicy.FillPermissionMap(new Span<byte>((void*)msrpm, SvmHost.MsrpmFrames * 4096));
         s_core = core;
         s_iopm = iopm;

@@ -23,7 +23,10 @@ namespace Redoubt.Kernel.X64.Dom0;
 //   STARTUP, which start Dom0's secondary vCPUs under Redoubt;
 // - NMI: Redoubt's (a TLB shootdown), or Dom0's own, injected at the next entry (Dom0Cpus);
 // - INIT: refused (logged): a CPU is reset only by Redoubt;
-// - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged);
+// - port I/O to a port Redoubt keeps: an IN reads all ones, an OUT is dropped (logged); to a
+//   platform control it mediates (reset, sleep, A20, PCI configuration): Dom0Ports;
+// - an access to the PCI configuration window (ECAM): Dom0Pci; to a reset register's page in
+//   memory space: Dom0ResetRegister;
 // - a nested page fault: Dom0 touched memory Redoubt keeps (or no device): the access is
 //   refused and logged, and Dom0 goes on: a load reads all ones, a store is dropped, a string
 //   copy is skipped, as at an address without a device; other instructions and fetches get #GP;
@@ -91,10 +94,13 @@ internal static unsafe class Dom0Runner
                         Cpu.Cpu.WriteBackInvalidate();
                     break;
                 case Vmcb.ExitIoio:
-                    RefusePort(dom0, v, info1, info2);
+                    if (!Dom0Ports.Handle(cpu, v, info1, info2))
+                        RefusePort(dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNestedPageFault:
-                    if (!Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
+                    if (Dom0Pci.IsEcam(info2) ? !Dom0Pci.AccessEcam(core, dom0, v, info2)
+                        : Dom0ResetRegister.IsResetPage(info2) ? !Dom0ResetRegister.Access(core, dom0, v, info2)
+                        : !Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
                         RefuseAccess(core, dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNmi:
@@ -106,7 +112,7 @@ internal static unsafe class Dom0Runner
                 case Vmcb.ExitShutdown:
                     Log.Error("dom0"u8).Text("Dom0 shut down (triple fault) at rip "u8).Hex(*(ulong*)(v + Vmcb.Rip))
                         .Text(" after "u8).Decimal(dom0.Exits).Text(" exits: resetting the machine"u8).End();
-                    PlatformReset.Reset();
+                    PlatformPower.Reset("a reset by triple fault"u8);
                     break;
                 case Vmcb.ExitVmrun or Vmcb.ExitVmload or Vmcb.ExitVmsave or Vmcb.ExitStgi or Vmcb.ExitClgi or Vmcb.ExitSkinit or Vmcb.ExitInvlpga:
                     Inject(v, VectorInvalidOpcode, hasErrorCode: false);

@@ -14,6 +14,10 @@ public static class AcpiSignature
     public const uint Ivrs = (uint)'I' | (uint)'V' << 8 | (uint)'R' << 16 | (uint)'S' << 24;
     public const uint Tpm2 = (uint)'T' | (uint)'P' << 8 | (uint)'M' << 16 | (uint)'2' << 24;
     public const uint Tcpa = (uint)'T' | (uint)'C' << 8 | (uint)'P' << 16 | (uint)'A' << 24;
+    // ACPI 6.5 5.2.9 (FADT, signature "FACP"), 5.2.11.1 (DSDT); PCI Firmware 3.2 4.1.2 (MCFG).
+    public const uint Fadt = (uint)'F' | (uint)'A' << 8 | (uint)'C' << 16 | (uint)'P' << 24;
+    public const uint Dsdt = (uint)'D' | (uint)'S' << 8 | (uint)'D' << 16 | (uint)'T' << 24;
+    public const uint Mcfg = (uint)'M' | (uint)'C' << 8 | (uint)'F' << 16 | (uint)'G' << 24;
 
     // What HideTables writes over a hidden table's signature: "RDBT" (Redoubt), assigned by no
     // specification. A person reading a memory dump sees who hid the table; the report of

@@ -70,4 +70,11 @@ public enum AcpiStatus
     // HideTables: a write failed after the probe succeeded (an IAcpiMemory that broke its
     // promise); the root tables may be partly rewritten.
     WriteFailed,
+
+    // ReadPlatform: a PM1 control or event block, or the reset register, lies outside I/O and
+    // memory space, or an I/O block runs past port FFFFh: Redoubt could not mediate it.
+    UnsupportedRegister,
+    // ReadPlatform: the MCFG's segment 0 entry has a base that is not 1 MiB aligned, a start
+    // bus above its end bus, or a window that runs past the end of the address space.
+    BadMcfgEntry,
 }

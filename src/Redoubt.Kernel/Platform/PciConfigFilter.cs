@@ -1,0 +1,218 @@
+namespace Redoubt.Kernel.Platform;
+
+// Dom0's PCI configuration accesses, through ports CF8h/CFCh or ECAM alike (docs/dom0.md, "PCI
+// configuration"). Rules, in order:
+// 1. An access is 1, 2 or 4 bytes, naturally aligned, inside the function's 4 KiB.
+// 2. A function of class 0806h (an IOMMU) is absent: reads all ones, writes dropped.
+// 3. Chipset registers that would move the ECAM window or the PM1 blocks keep their values:
+//    the q35 host bridge's PCIEXBAR (8086:29C0, 60h-67h), the ICH9 LPC bridge's PMBASE and
+//    ACPI_CNTL (8086:2918, 40h-47h), PIIX4's PMBA (8086:7113, 40h-43h).
+// 4. While a function's memory decoding is on (command bit 1), a write to a memory BAR (either
+//    half of a 64-bit one, any width), to an enabled expansion ROM BAR, or to a bridge's memory
+//    or prefetchable window (base, limit, upper halves) must leave what it decodes where
+//    IDecodePolicy allows. Writing all ones to a BAR's address bits (the sizing protocol) is
+//    always allowed, as is a window whose base is above its limit (disabled).
+// 5. Turning memory decoding on (command bit 1 from 0 to 1) requires the same of every memory
+//    BAR, enabled ROM and window the function has then.
+// 6. Everything else passes unchanged. I/O BARs and windows are not checked: Redoubt keeps no
+//    port a device could take (its ports are intercepted at the CPU).
+// The size of a BAR is learned by sizing it (all ones, read, restore) at the moment of the
+// check, as an OS does; a decision depends only on the registers as the hardware holds them
+// then, never on anything Redoubt remembers.
+public static class PciConfigFilter
+{
+    public const int FunctionSize = 4096;
+    private const int Command = 0x04, ClassRevision = 0x08, HeaderType = 0x0C, FirstBar = 0x10;
+    private const int Type0Rom = 0x30, Type1Rom = 0x38, MemoryWindow = 0x20, PrefetchWindow = 0x24, PrefetchBaseUpper = 0x28, PrefetchLimitUpper = 0x2C;
+    private const uint MemoryEnable = 1 << 1, IommuClass = 0x0806, RomEnable = 1, RomAddressMask = 0xFFFF_F800;
+    // Chipset registers that move what Redoubt mediates, by vendor and device ID: the q35 host
+    // bridge's PCIEXBAR (the ECAM window), the ICH9 LPC bridge's PMBASE and ACPI_CNTL and the
+    // PIIX4 power-management function's PMBA (the PM1 blocks would move to ports Redoubt does
+    // not intercept).
+    private const uint Q35HostBridge = 0x29C0_8086, Ich9Lpc = 0x2918_8086, Piix4Pm = 0x7113_8086;
+
+    public static PciVerdict Read<TConfig>(ref TConfig config, uint function, int offset, int size, out PciRule rule)
+        where TConfig : struct, IPciConfig
+    {
+        rule = PciRule.None;
+        if (!WellFormed(offset, size))
+        {
+            rule = PciRule.BadAccess;
+            return PciVerdict.Refuse;
+        }
+        if (IsHidden(ref config, function))
+        {
+            rule = PciRule.HiddenFunction;
+            return PciVerdict.Hide;
+        }
+        return PciVerdict.Allow;
+    }
+
+    public static PciVerdict Write<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, int offset, int size, uint value, out PciRule rule)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        PciVerdict verdict = Read(ref config, function, offset, size, out rule);
+        if (verdict != PciVerdict.Allow)
+            return verdict;
+        int dword = offset & ~3;
+        uint current = config.Read(function, dword);
+        uint next = Merge(current, offset & 3, size, value);
+        rule = Check(ref config, policy, function, dword, current, next);
+        return rule == PciRule.None ? PciVerdict.Allow : PciVerdict.Refuse;
+    }
+
+    private static PciRule KeptRegister(uint vendorDevice, int dword) => vendorDevice switch
+    {
+        Q35HostBridge when dword is 0x60 or 0x64 => PciRule.EcamBase,
+        Ich9Lpc when dword is 0x40 or 0x44 => PciRule.PmBase,
+        Piix4Pm when dword == 0x40 => PciRule.PmBase,
+        _ => PciRule.None,
+    };
+
+    // The dword after a write of size bytes of value at byte within it.
+    public static uint Merge(uint current, int byteOffset, int size, uint value)
+    {
+        uint mask = size == 4 ? uint.MaxValue : ((1u << (8 * size)) - 1) << (8 * byteOffset);
+        return (current & ~mask) | ((value << (8 * byteOffset)) & mask);
+    }
+
+    private static bool WellFormed(int offset, int size) =>
+        (size == 1 || size == 2 || size == 4) && offset >= 0 && offset % size == 0 && offset + size <= FunctionSize;
+
+    private static bool IsHidden<TConfig>(ref TConfig config, uint function)
+        where TConfig : struct, IPciConfig =>
+        config.Read(function, ClassRevision) >> 16 == IommuClass;
+
+    private static PciRule Check<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, int dword, uint current, uint next)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        if (dword >= 0x40)
+            return dword >= 0x100 || next == current ? PciRule.None : KeptRegister(config.Read(function, 0), dword);
+        bool bridge = (config.Read(function, HeaderType) >> 16 & 0x7F) == 1;
+        bool decoding = (config.Read(function, Command) & MemoryEnable) != 0;
+        if (dword == Command)
+            return decoding || (next & MemoryEnable) == 0 || AllDecodersAllowed(ref config, policy, function, bridge) ? PciRule.None : PciRule.Command;
+        if (!decoding)
+            return PciRule.None;
+        int bars = bridge ? 2 : 6;
+        if (dword >= FirstBar && dword < FirstBar + 4 * bars)
+            return BarAllowed(ref config, policy, function, (dword - FirstBar) / 4, bars, next) ? PciRule.None : PciRule.Bar;
+        if (dword == (bridge ? Type1Rom : Type0Rom))
+            return RomAllowed(ref config, policy, function, dword, next) ? PciRule.None : PciRule.RomBar;
+        if (bridge && dword >= MemoryWindow && dword <= PrefetchLimitUpper)
+            return WindowAllowed(ref config, policy, function, dword, next) ? PciRule.None : PciRule.BridgeWindow;
+        return PciRule.None;
+    }
+
+    // Every memory BAR, an enabled ROM and a bridge's windows, as they are now.
+    private static bool AllDecodersAllowed<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, bool bridge)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        int bars = bridge ? 2 : 6;
+        for (int bar = 0; bar < bars; bar++)
+        {
+            uint low = config.Read(function, FirstBar + 4 * bar);
+            if (!BarAllowed(ref config, policy, function, bar, bars, low))
+                return false;
+            if ((low & 7) == 4)
+                bar++;
+        }
+        int rom = bridge ? Type1Rom : Type0Rom;
+        return RomAllowed(ref config, policy, function, rom, config.Read(function, rom))
+            && (!bridge || (WindowAllowed(ref config, policy, function, MemoryWindow, config.Read(function, MemoryWindow))
+                && WindowAllowed(ref config, policy, function, PrefetchWindow, config.Read(function, PrefetchWindow))));
+    }
+
+    // BAR index bar gets the dword next: which BAR it belongs to (the upper half of a 64-bit
+    // BAR is the one before it), and whether that BAR then decodes where it may.
+    private static bool BarAllowed<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, int bar, int bars, uint next)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        // Which BARs are 64-bit follows from the read-only type bits, from BAR 0 on.
+        int low = 0;
+        while (low < bars)
+        {
+            uint kind = config.Read(function, FirstBar + 4 * low) & 7;
+            int width = (kind & 1) == 0 && (kind & 6) == 4 && low + 1 < bars ? 2 : 1;
+            if (bar < low + width)
+                break;
+            low += width;
+        }
+        // The type bits are read-only: what the BAR is comes from the hardware, never from the
+        // value written.
+        uint lowCurrent = config.Read(function, FirstBar + 4 * low);
+        if ((lowCurrent & 1) != 0)
+            return true;
+        bool wide = (lowCurrent & 6) == 4 && low + 1 < bars;
+        uint lowValue = bar == low ? next : lowCurrent;
+        uint highValue = !wide ? 0 : bar == low ? config.Read(function, FirstBar + 4 * low + 4) : next;
+        // Sizing: the written half's address bits all ones.
+        if (bar == low ? (next | 0xF) == uint.MaxValue : next == uint.MaxValue)
+            return true;
+        ulong mask = SizeMask(ref config, function, FirstBar + 4 * low, wide);
+        if (mask == 0)
+            return true;
+        ulong @base = (((ulong)highValue << 32) | lowValue) & mask;
+        return policy.MayDecode(@base, @base + (mask & (~mask + 1)) - 1);
+    }
+
+    private static bool RomAllowed<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, int rom, uint next)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        if ((next & RomEnable) == 0 || (next | ~RomAddressMask) == uint.MaxValue)
+            return true;
+        uint current = config.Read(function, rom);
+        config.Write(function, rom, RomAddressMask);
+        uint mask = config.Read(function, rom) & RomAddressMask;
+        config.Write(function, rom, current);
+        if (mask == 0)
+            return true;
+        ulong @base = next & mask;
+        return policy.MayDecode(@base, @base + (mask & (~mask + 1)) - 1);
+    }
+
+    // The window dword belongs to (the memory window at 20h, the prefetchable one at 24h-2Ch)
+    // after next lands there.
+    private static bool WindowAllowed<TConfig, TPolicy>(ref TConfig config, in TPolicy policy, uint function, int dword, uint next)
+        where TConfig : struct, IPciConfig
+        where TPolicy : struct, IDecodePolicy
+    {
+        if (dword == MemoryWindow)
+        {
+            ulong memoryBase = (next & 0xFFF0) << 16, memoryLimit = ((next >> 16 & 0xFFF0) << 16) | 0xF_FFFF;
+            return memoryBase > memoryLimit || policy.MayDecode(memoryBase, memoryLimit);
+        }
+        uint prefetch = dword == PrefetchWindow ? next : config.Read(function, PrefetchWindow);
+        uint baseUpper = dword == PrefetchBaseUpper ? next : config.Read(function, PrefetchBaseUpper);
+        uint limitUpper = dword == PrefetchLimitUpper ? next : config.Read(function, PrefetchLimitUpper);
+        // A 64-bit prefetchable window says so in its low nibble (1), which is read-only.
+        bool wide = (config.Read(function, PrefetchWindow) & 0xF) == 1;
+        ulong prefetchBase = ((ulong)(prefetch & 0xFFF0) << 16) | (wide ? (ulong)baseUpper << 32 : 0);
+        ulong prefetchLimit = ((ulong)(prefetch >> 16 & 0xFFF0) << 16) | 0xF_FFFF | (wide ? (ulong)limitUpper << 32 : 0);
+        return prefetchBase > prefetchLimit || policy.MayDecode(prefetchBase, prefetchLimit);
+    }
+
+    // The address bits a BAR implements (0: none; its lowest is the size), learned by writing all
+    // ones and restoring.
+    private static ulong SizeMask<TConfig>(ref TConfig config, uint function, int offset, bool wide)
+        where TConfig : struct, IPciConfig
+    {
+        uint low = config.Read(function, offset);
+        config.Write(function, offset, uint.MaxValue);
+        ulong mask = config.Read(function, offset) & 0xFFFF_FFF0u;
+        config.Write(function, offset, low);
+        if (wide)
+        {
+            uint high = config.Read(function, offset + 4);
+            config.Write(function, offset + 4, uint.MaxValue);
+            mask |= (ulong)config.Read(function, offset + 4) << 32;
+            config.Write(function, offset + 4, high);
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Redoubt.Kernel.Platform;
+
+// Which rule of PciConfigFilter decided; PciRuleNames gives the log text.
+public enum PciRule : byte
+{
+    None,
+    // Not 1, 2 or 4 bytes, not naturally aligned, or past the 4 KiB of a function.
+    BadAccess,
+    // The IOMMU (class 0806h): reads all ones, writes dropped, as a function that is absent.
+    HiddenFunction,
+    // A memory BAR moved over RAM or a range Redoubt keeps while memory decoding is on.
+    Bar,
+    // The expansion ROM BAR, enabled, over RAM or a kept range.
+    RomBar,
+    // A bridge's memory or prefetchable window over RAM or a kept range.
+    BridgeWindow,
+    // Memory decoding turned on while a BAR, ROM or window lies over RAM or a kept range.
+    Command,
+    // The host bridge's PCIEXBAR (q35: 00:00.0, 60h-67h): the configuration window stays put.
+    EcamBase,
+    // The power-management base (ICH9 PMBASE/ACPI_CNTL, PIIX4 PMBA): the PM1 blocks stay put.
+    PmBase,
+}
