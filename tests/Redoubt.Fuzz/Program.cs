@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Redoubt.Fuzz.Policies;
 using SharpFuzz;
 
 namespace Redoubt.Fuzz;
@@ -10,12 +11,15 @@ public static class Program
 {
     private const string Usage = """
         Usage: dotnet run --project tests/Redoubt.Fuzz -- <mode>
-          --afl                 run under afl-fuzz: one input per execution, from SharpFuzz
+          --afl [TARGET]        run under afl-fuzz: one input per execution, from SharpFuzz
                                 (tests/Redoubt.Fuzz/fuzz.sh starts it; not useful by hand)
-          --make-corpus DIR     write the seed corpus (SeedCorpus) into DIR as NAME.bin
-          --replay PATH...      run every input file (or every input in a directory, not
+          --make-corpus DIR     write the seed corpus (SeedCorpus) into DIR as NAME.bin, and
+                                each policy target's seeds into DIR-TARGET
+          --replay [--target TARGET] PATH...
+                                run every input file (or every input in a directory, not
                                 *.md); exit 1 if any fails
           --trace FILE          run one input and print each call and its status
+        TARGET: hypercalls (the default), or a policy target: msr, pci, ports.
         """;
 
     public static int Main(string[] args)
@@ -24,23 +28,38 @@ public static class Program
             return Fail(Usage);
         switch (args[0])
         {
-            case "--afl" when args.Length == 1:
+            case "--afl" when args.Length <= 2:
+                string target = args.Length == 2 ? args[1] : Hypercalls;
+                if (target != Hypercalls && !PolicyTargets.IsKnown(target))
+                    return Fail(Usage);
                 Fuzzer.OutOfProcess.Run(stream =>
                 {
                     using var memory = new MemoryStream();
                     stream.CopyTo(memory);
-                    FuzzTarget.Run(memory.ToArray());
+                    Run(target, memory.ToArray());
                 });
                 return 0;
             case "--make-corpus" when args.Length == 2:
                 return MakeCorpus(args[1]);
-            case "--replay" when args.Length >= 2:
-                return Replay(args[1..]);
+            case "--replay" when args.Length >= 4 && args[1] == "--target" && (args[2] == Hypercalls || PolicyTargets.IsKnown(args[2])):
+                return Replay(args[2], args[3..]);
+            case "--replay" when args.Length >= 2 && args[1] != "--target":
+                return Replay(Hypercalls, args[1..]);
             case "--trace" when args.Length == 2:
                 return Trace(args[1]);
             default:
                 return Fail(Usage);
         }
+    }
+
+    private const string Hypercalls = "hypercalls";
+
+    private static void Run(string target, byte[] input)
+    {
+        if (target == Hypercalls)
+            FuzzTarget.Run(input);
+        else
+            PolicyTargets.Run(target, input);
     }
 
     // Writes every seed that passes. A seed that fails is a kernel bug (or a broken seed): it is
@@ -65,10 +84,32 @@ public static class Program
             written++;
         }
         Console.WriteLine($"wrote {written} seed inputs to {directory}" + (failed == 0 ? "" : $"; {failed} failed"));
+        foreach (string target in PolicyTargets.Names)
+        {
+            string policyDirectory = directory.TrimEnd('/') + "-" + target;
+            Directory.CreateDirectory(policyDirectory);
+            int policySeeds = 0;
+            foreach (var (name, input) in PolicyTargets.Seeds(target))
+            {
+                try
+                {
+                    PolicyTargets.Run(target, input);
+                }
+                catch (FuzzFailure failure)
+                {
+                    failed++;
+                    Console.WriteLine($"{target} seed {name} fails, not written: {failure.Message}");
+                    continue;
+                }
+                File.WriteAllBytes(Path.Combine(policyDirectory, name + ".bin"), input);
+                policySeeds++;
+            }
+            Console.WriteLine($"wrote {policySeeds} seed inputs to {policyDirectory}");
+        }
         return failed == 0 ? 0 : 1;
     }
 
-    private static int Replay(string[] paths)
+    private static int Replay(string target, string[] paths)
     {
         var files = new List<string>();
         foreach (string path in paths)
@@ -84,7 +125,7 @@ public static class Program
         {
             try
             {
-                FuzzTarget.Run(File.ReadAllBytes(file));
+                Run(target, File.ReadAllBytes(file));
                 Console.WriteLine($"ok    {file}");
             }
             catch (FuzzFailure failure)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the hypercall core with AFL++ through SharpFuzz, in one command:
-#   tests/Redoubt.Fuzz/fuzz.sh [--seconds N]      (default 60)
+# Fuzzes the hypercall core, or a policy of Dom0's, with AFL++ through SharpFuzz, in one command:
+#   tests/Redoubt.Fuzz/fuzz.sh [--seconds N] [--target hypercalls|msr|pci|ports]
+#   (default 60 s, hypercalls; the policy targets are tests/Redoubt.Fuzz/Policies)
 # Installs what is missing (Debian's afl++; SharpFuzz.CommandLine into artifacts/tools/),
 # builds tests/Redoubt.Fuzz in Release, instruments a copy of Redoubt.Kernel.Host.dll (the kernel
 # sources compiled for .NET), runs afl-fuzz on the seed corpus for N seconds, then prints
@@ -16,6 +17,8 @@ SHARPFUZZ_VERSION=2.3.0
 CONFIGURATION_OUT="$ROOT/artifacts/bin/Redoubt.Fuzz/Release/net10.0"
 INSTRUMENTED=(Redoubt.Kernel.Hypercalls Redoubt.Kernel.Capabilities Redoubt.Kernel.Memory
     Redoubt.Kernel.Objects Redoubt.Kernel.Paging Redoubt.Abi)
+# The policy targets' code: the MSR allow-list, the PCI filter, the platform ports.
+INSTRUMENTED_POLICIES=(Redoubt.Kernel.Virtualization Redoubt.Kernel.Platform)
 
 say() { printf '==> %s\n' "$*"; }
 die() {
@@ -28,8 +31,15 @@ usage() {
 }
 
 seconds=60
+target=hypercalls
 while (($#)); do
     case $1 in
+    --target)
+        (($# >= 2)) || die "--target needs a name (hypercalls, msr, pci, ports)"
+        target=$2
+        shift
+        ;;
+    --target=*) target=${1#--target=} ;;
     --seconds)
         (($# >= 2)) || die "--seconds needs a number"
         seconds=$2
@@ -45,6 +55,14 @@ while (($#)); do
     shift
 done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "bad --seconds '$seconds' (whole seconds, at least 1)"
+case $target in
+hypercalls) CORPUS="$HERE/corpus" ;;
+msr | pci | ports)
+    CORPUS="$HERE/corpus-$target"
+    INSTRUMENTED=("${INSTRUMENTED_POLICIES[@]}")
+    ;;
+*) die "unknown --target '$target' (hypercalls, msr, pci, ports)" ;;
+esac
 
 install_afl() {
     if command -v afl-fuzz >/dev/null; then
@@ -81,7 +99,7 @@ build_target() {
     cp -r "$CONFIGURATION_OUT" "$WORK/target"
     # Only the kernel's own namespaces: not the host support (invariant checker, state digest)
     # compiled into the same assembly, nor code no hypercall reaches (boot, traps, crypto).
-    say "Instrumenting the hypercall path in Redoubt.Kernel.Host.dll: ${INSTRUMENTED[*]}"
+    say "Instrumenting $target's code in Redoubt.Kernel.Host.dll: ${INSTRUMENTED[*]}"
     "$TOOLS/sharpfuzz" "$WORK/target/Redoubt.Kernel.Host.dll" "${INSTRUMENTED[@]}"
 }
 
@@ -103,14 +121,14 @@ stat() {
 run_afl() {
     local out="$WORK/afl"
     rm -rf "$out"
-    say "Running afl-fuzz for $seconds s on $(find "$HERE/corpus" -type f | wc -l) seed inputs (output: ${out#"$ROOT"/})"
+    say "Running afl-fuzz ($target) for $seconds s on $(find "$CORPUS" -type f | wc -l) seed inputs (output: ${out#"$ROOT"/})"
     # dotnet is not an AFL-instrumented binary (the instrumentation is in the .NET assembly);
     # CPU frequency scaling and core-dump handlers are outside our control on CI machines.
     local rc=0
     AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
         AFL_NO_UI=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-        afl-fuzz -i "$HERE/corpus" -o "$out" -t 5000 -m none -V "$seconds" \
-        -- dotnet "$WORK/target/Redoubt.Fuzz.dll" --afl || rc=$?
+        afl-fuzz -i "$CORPUS" -o "$out" -t 5000 -m none -V "$seconds" \
+        -- dotnet "$WORK/target/Redoubt.Fuzz.dll" --afl "$target" || rc=$?
     local stats
     stats=$(find "$out" -name fuzzer_stats | head -n 1)
     [[ -n $stats ]] || die "afl-fuzz wrote no fuzzer_stats (exit status $rc); see its output above"
@@ -148,7 +166,11 @@ collect_crashes() {
         [[ -f $file ]] || continue
         n=$((n + 1))
         cp "$file" "$findings/crash-$n.bin"
-        dotnet "$CONFIGURATION_OUT/Redoubt.Fuzz.dll" --trace "$findings/crash-$n.bin" >"$findings/crash-$n.txt" 2>&1 || true
+        if [[ $target == hypercalls ]]; then
+            dotnet "$CONFIGURATION_OUT/Redoubt.Fuzz.dll" --trace "$findings/crash-$n.bin" >"$findings/crash-$n.txt" 2>&1 || true
+        else
+            dotnet "$CONFIGURATION_OUT/Redoubt.Fuzz.dll" --replay --target "$target" "$findings/crash-$n.bin" >"$findings/crash-$n.txt" 2>&1 || true
+        fi
     done
     cat >"$findings/README.txt" <<EOF
 Crashing inputs of the fuzz run of $(date -u +%Y-%m-%dT%H:%M:%SZ): crash-N.bin, with the trace

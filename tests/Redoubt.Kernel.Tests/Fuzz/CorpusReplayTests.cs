@@ -105,7 +105,7 @@ public class CorpusReplayTests
 
     // tests/Redoubt.Fuzz/<directory>, found from the test assembly's folder upwards (the build
     // output sits under artifacts/ in the repository).
-    private static string FuzzDirectory(string directory)
+    internal static string FuzzDirectory(string directory)
     {
         for (DirectoryInfo? dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

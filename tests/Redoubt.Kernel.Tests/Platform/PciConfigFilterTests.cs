@@ -1,3 +1,4 @@
+using Redoubt.Kernel.Host.Support;
 using Redoubt.Kernel.Platform;
 using Xunit;
 

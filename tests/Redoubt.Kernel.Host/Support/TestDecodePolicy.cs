@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using Redoubt.Kernel.Platform;
 
-namespace Redoubt.Kernel.Tests.Platform;
+namespace Redoubt.Kernel.Host.Support;
 
 // RAM below 256 MiB, the TPM's window and the HyperTransport window are off limits; every range
 // asked about is recorded.

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using Redoubt.Kernel.Platform;
 
-namespace Redoubt.Kernel.Tests.Platform;
+namespace Redoubt.Kernel.Host.Support;
 
 // PCI functions as the filter sees them: 4 KiB of registers each, with per-dword masks of the
 // bits a write changes (BARs keep their type bits and the bits below their size). Absent
