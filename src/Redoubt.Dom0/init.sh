@@ -373,6 +373,47 @@ test_boundary() {
     rm -f /tmp/redoubtctl.err
 }
 
+# --- redoubt.test=buffers: hypercall buffers and donations aimed where Dom0 has no right --------
+# Through the driver's raw ioctl (redoubt-probe call), so any physical address can be named. Each
+# key is the status Redoubt returned (docs/spec/abi.md: 0 Success, 7 NotOwned, 11 InvalidBuffer). Info's record in Dom0's own page 0 (0x100) is the control: served (0), and
+# the record is there (its ABI version read back through /dev/mem). Then Info at Redoubt's
+# start-up page (8000h) and at the first Reserved range above 1 MiB (Redoubt's memory), at the
+# APIC, the TPM and the ECAM window; donations of those; then page 0 donated to a VM (control:
+# 0), Info and VmReport aimed at it (now the VM's), reclaimed (0) and both served there again.
+call_status() { redoubt-probe call "$@" | sed -n 's/^call status=\([0-9]*\).*/\1/p'; }
+call_result0() { redoubt-probe call "$@" | sed -n 's/^call .*result0=\(0x[0-9a-f]*\).*/\1/p'; }
+test_buffers() {
+    local info=0x00 create=0x10 destroy=0x11 donate=0x12 reclaim=0x13 report=0x1b size=96 kept vm line range
+    while IFS= read -r line; do
+        range=${line%% : *}
+        [ "${line#* : }" = "Reserved" ] || continue
+        range=${range##* }
+        kept=$((0x${range%-*}))
+        [ "$kept" -ge 1048576 ] && break
+    done </proc/iomem
+    result kept "$(printf '0x%x' "$kept")"
+    result info_page0 "$(call_status $info 0x100 $size)"
+    result info_page0_abi "$(dd if=/dev/mem bs=8 count=1 skip=32 2>/dev/null | od -An -tx8 | tr -d ' ')"
+    result info_trampoline "$(call_status $info 0x8000 $size)"
+    result info_kept "$(call_status $info "$kept" $size)"
+    result info_apic "$(call_status $info 0xfee00000 $size)"
+    result info_tpm "$(call_status $info 0xfed40000 $size)"
+    result info_ecam "$(call_status $info 0xb0000000 $size)"
+    vm=$(call_result0 $create)
+    result vm_create "$vm"
+    result donate_kept "$(call_status $donate "$vm" "$kept" 1 0)"
+    result donate_trampoline "$(call_status $donate "$vm" 0x8000 1 0x1000)"
+    result donate_apic "$(call_status $donate "$vm" 0xfee00000 1 0x2000)"
+    result donate_page0 "$(call_status $donate "$vm" 0 1 0x3000)"
+    result info_vm_page "$(call_status $info 0x100 $size)"
+    result report_vm_page "$(call_status $report "$vm" 0x100 4096)"
+    result donate_vm_page "$(call_status $donate "$vm" 0 1 0x4000)"
+    result reclaim_page0 "$(call_status $reclaim "$vm" 0x3000 1)"
+    result info_page0_again "$(call_status $info 0x100 $size)"
+    result report_page0_again "$(call_status $report "$vm" 0x100 4096)"
+    result vm_destroy "$(call_status $destroy "$vm")"
+}
+
 # --- redoubt.test=driver-memory: the driver's own pages for VMs, given, taken back, released -------
 # The probe's `memory` steps (statuses, errnos, the VMs' private frames after each), then what is
 # left after its file is closed, and the driver's leak lines.
@@ -504,6 +545,7 @@ if [ -n "$TEST" ]; then
     devmem) test_devmem ;;
     disk) test_disk ;;
     boundary) test_boundary ;;
+    buffers) test_buffers ;;
     driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
     msr) test_msr ;;

@@ -8,6 +8,10 @@
  *       registers as docs/spec/abi.md says (numbers in C syntax: 16, 0x10). Prints
  *       "vmmcall status=S result0=R ..." if the call returned, "vmmcall signal=SIGILL" (#UD) or
  *       another signal's name if the CPU refused it; exits 0 either way.
+ *   redoubt-probe call NUMBER [ARG0..ARG5]      one hypercall through the driver's raw ioctl, with
+ *       any physical addresses the caller names: "call status=S result0=R ..." (status ~0 when
+ *       the ioctl itself failed). For the buffers self-test: buffers and donations aimed at
+ *       Redoubt's frames, devices, another VM's frames and Dom0's page 0.
  *   redoubt-probe as UID PROGRAM [ARGS...]     run PROGRAM as user and group UID, no other groups
  *       (busybox has no setuidgid).
  *   redoubt-probe open PATH                     open(PATH, O_RDWR): "open ok" or "open errno=NAME".
@@ -256,6 +260,21 @@ static int memory(void)
 	return 0;
 }
 
+static int call(int argc, char **argv)
+{
+	struct redoubt_hypercall c = { 0 };
+	for (int i = 0; i < argc && i < 7; i++)
+		c.in[i] = strtoull(argv[i], NULL, 0);
+	int fd = open("/dev/redoubt", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, REDOUBT_IOCTL_HYPERCALL, &c) != 0)
+		c.out[0] = ~0ULL;
+	printf("call status=%llu result0=0x%llx result1=0x%llx result2=0x%llx\n", (unsigned long long)c.out[0],
+	       (unsigned long long)c.out[1], (unsigned long long)c.out[2], (unsigned long long)c.out[3]);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 static int run_as(const char *id, char **argv)
 {
 	uid_t uid = (uid_t)strtoul(id, NULL, 0);
@@ -274,6 +293,8 @@ int main(int argc, char **argv)
 		return run_as(argv[2], argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "vmmcall") == 0)
 		return vmmcall(argc - 2, argv + 2);
+	if (argc >= 3 && strcmp(argv[1], "call") == 0)
+		return call(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "open") == 0)
 		return probe_open(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "memory") == 0)
@@ -282,6 +303,6 @@ int main(int argc, char **argv)
 		return info_loop(strtoull(argv[2], NULL, 0));
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return storm(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
-	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | memory | info-loop COUNT | storm COUNT SEED\n");
+	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | call NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | memory | info-loop COUNT | storm COUNT SEED\n");
 	return 2;
 }

@@ -44,6 +44,27 @@ public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
     }
 
     [Fact]
+    public async Task Buffers_and_donations_aimed_at_redoubt_devices_or_a_vm_are_refused_and_dom0s_page_zero_is_served()
+    {
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "buffers", new Dom0Options { Dom0Args = "redoubt.test=buffers" });
+        string? Value(string key) => run.TestValue("buffers", key);
+        // The controls: the same calls reach Redoubt and work where Dom0 may aim them, page 0
+        // included (Info's record lands there: its ABI version, 1.0, read back through /dev/mem).
+        Assert.True(Value("info_page0") == "0", "Info into Dom0's page 0 was not served.\n" + run.Describe());
+        Assert.Equal("0000000000010000", Value("info_page0_abi"));
+        Assert.True(Value("donate_page0") == "0" && Value("reclaim_page0") == "0", "the control donation failed.\n" + run.Describe());
+        Assert.True(Value("info_page0_again") == "0" && Value("report_page0_again") == "0", "page 0 was not Dom0's again after the reclaim.\n" + run.Describe());
+        Assert.Equal("0", Value("vm_destroy"));
+        // Redoubt's frames, devices, a VM's page: InvalidBuffer (11) for buffers, NotOwned (7) for donations.
+        foreach (string key in new[] { "info_trampoline", "info_kept", "info_apic", "info_tpm", "info_ecam", "info_vm_page", "report_vm_page" })
+            Assert.True(Value(key) == "11", $"{key} = {Value(key)}, not InvalidBuffer.\n" + run.Describe());
+        foreach (string key in new[] { "donate_kept", "donate_trampoline", "donate_apic", "donate_vm_page" })
+            Assert.True(Value(key) == "7", $"{key} = {Value(key)}, not NotOwned.\n" + run.Describe());
+        Assert.DoesNotContain("[PANIC]", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, "Dom0 should go on and power off.\n" + run.Describe());
+    }
+
+    [Fact]
     public async Task The_driver_gives_vms_pages_of_its_own_takes_them_back_and_never_returns_a_page_redoubt_kept()
     {
         Dom0Result run = await images.Dom0Async(BootPath.Pvh, "driver-memory", new Dom0Options { Dom0Args = "redoubt.test=driver-memory" });
