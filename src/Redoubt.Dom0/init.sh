@@ -414,6 +414,25 @@ test_buffers() {
     result vm_destroy "$(call_status $destroy "$vm")"
 }
 
+# --- redoubt.test=ioctl-bench: what a call to Redoubt costs Dom0 ------------------------------
+# Pairs on the same path: `redoubtctl info` end to end (process start, open, the Info ioctl,
+# VMMCALL) beside `redoubtctl help` (the same process, no call), redoubt.bench_runs times each;
+# the Info ioctl with its VMMCALL beside an ioctl the driver refuses without a hypercall,
+# redoubt.bench_calls times each.
+# The probe's "WORD key=value ..." line as result lines, each key prefixed with $2.
+probe_results() { sed -n "s/^$1 //p" | tr ' ' '\n' | sed "s/^/DOM0-TEST $TEST $2/"; }
+test_ioctl_bench() {
+    local runs calls
+    runs=$(option redoubt.bench_runs)
+    runs=${runs:-200}
+    calls=$(option redoubt.bench_calls)
+    calls=${calls:-20000}
+    redoubt-probe exec-loop "$runs" redoubtctl info | probe_results exec-loop info_
+    redoubt-probe exec-loop "$runs" redoubtctl help | probe_results exec-loop help_
+    redoubt-probe info-loop "$calls" | probe_results info-loop info_
+    redoubt-probe null-loop "$calls" | probe_results null-loop null_
+}
+
 # --- redoubt.test=driver-memory: the driver's own pages for VMs, given, taken back, released -------
 # The probe's `memory` steps (statuses, errnos, the VMs' private frames after each), then what is
 # left after its file is closed, and the driver's leak lines.
@@ -546,6 +565,7 @@ if [ -n "$TEST" ]; then
     disk) test_disk ;;
     boundary) test_boundary ;;
     buffers) test_buffers ;;
+    ioctl-bench) test_ioctl_bench ;;
     driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
     msr) test_msr ;;

@@ -17,6 +17,11 @@
  *   redoubt-probe open PATH                     open(PATH, O_RDWR): "open ok" or "open errno=NAME".
  *   redoubt-probe info-loop COUNT               COUNT Info calls with a buffer through the driver
  *       (REDOUBT_IOCTL_BUFFER_CALL, as redoubtctl info makes it): "info-loop calls=N ns_per_call=T".
+ *   redoubt-probe null-loop COUNT               COUNT ioctls of a request the driver does not know
+ *       (ENOTTY, no hypercall): the same system-call path as info-loop without Redoubt, its
+ *       baseline. Prints "null-loop calls=N ns_per_call=T".
+ *   redoubt-probe exec-loop COUNT PROGRAM [ARGS...]  runs PROGRAM COUNT times (fork, exec, wait;
+ *       output to /dev/null): "exec-loop runs=N us_per_run=T failed=F".
  *   redoubt-probe memory                        the driver's page ioctls (DONATE, RECLAIM, DESTROY,
  *       close) on a VM it creates: "memory KEY=VALUE" lines (statuses, errnos, the VMs' private
  *       frames from Info after each step). Ends with a range donated to a VM that a raw VmDestroy
@@ -39,6 +44,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -174,6 +180,52 @@ static int storm(uint64_t count, uint64_t seed)
 	return 0;
 }
 
+static uint64_t elapsed_ns(const struct timespec *start)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	return (end.tv_sec - start->tv_sec) * 1000000000ULL + end.tv_nsec - start->tv_nsec;
+}
+
+static int null_loop(uint64_t count)
+{
+	struct timespec start;
+	int fd = open(REDOUBT_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || count == 0) {
+		printf("null-loop error=open-%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (uint64_t i = 0; i < count; i++)
+		ioctl(fd, _IO(0xB7, 0x7F), 0);
+	printf("null-loop calls=%llu ns_per_call=%llu\n", (unsigned long long)count, (unsigned long long)(elapsed_ns(&start) / count));
+	close(fd);
+	return 0;
+}
+
+static int exec_loop(uint64_t count, char **argv)
+{
+	struct timespec start;
+	uint64_t failed = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (uint64_t i = 0; i < count; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		int status = 0;
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed++;
+	}
+	printf("exec-loop runs=%llu us_per_run=%llu failed=%llu\n", (unsigned long long)count,
+	       (unsigned long long)(count ? elapsed_ns(&start) / count / 1000 : 0), (unsigned long long)failed);
+	return 0;
+}
+
 static int info_loop(uint64_t count)
 {
 	uint8_t record[96];
@@ -301,8 +353,12 @@ int main(int argc, char **argv)
 		return memory();
 	if (argc == 3 && strcmp(argv[1], "info-loop") == 0)
 		return info_loop(strtoull(argv[2], NULL, 0));
+	if (argc == 3 && strcmp(argv[1], "null-loop") == 0)
+		return null_loop(strtoull(argv[2], NULL, 0));
+	if (argc >= 4 && strcmp(argv[1], "exec-loop") == 0)
+		return exec_loop(strtoull(argv[2], NULL, 0), argv + 3);
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return storm(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
-	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | call NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | memory | info-loop COUNT | storm COUNT SEED\n");
+	fprintf(stderr, "usage: redoubt-probe vmmcall NUMBER [ARG0..ARG5] | call NUMBER [ARG0..ARG5] | as UID PROGRAM [ARGS...] | open PATH | memory | info-loop COUNT | null-loop COUNT | exec-loop COUNT PROGRAM [ARGS...] | storm COUNT SEED\n");
 	return 2;
 }
