@@ -433,6 +433,25 @@ test_ioctl_bench() {
     redoubt-probe null-loop "$calls" | probe_results null-loop null_
 }
 
+# --- redoubt.test=shootdown: a call waits for every CPU's TLB acknowledgement -----------------
+# With redoubt.shootdown_delay_ms=N on Redoubt's command line, a CPU that exits Dom0 for a
+# shootdown NMI holds its acknowledgement N ms. CPU 1 spins in Dom0; on CPU 0, through the raw
+# ioctl: Info (no translation removed, so no shootdown: the control), a VM created, page 0
+# donated to it (Dom0's translation removed: the call must wait for CPU 1 before it zeroes the
+# frame), reclaimed (the VM's removed), the VM destroyed. Each key: status,nanoseconds.
+call_ns() { sed -n 's/^call status=\([0-9]*\).* ns=\([0-9]*\)/\1,\2/p'; }
+test_shootdown() {
+    taskset -c 1 sh -c 'while :; do :; done' &
+    local spinner=$! vm
+    sleep 1
+    result info "$(taskset -c 0 redoubt-probe call 0x00 | call_ns)"
+    vm=$(taskset -c 0 redoubt-probe call 0x10 | sed -n 's/^call .*result0=\(0x[0-9a-f]*\).*/\1/p')
+    result donate "$(taskset -c 0 redoubt-probe call 0x12 "$vm" 0 1 0 | call_ns)"
+    result reclaim "$(taskset -c 0 redoubt-probe call 0x13 "$vm" 0 1 | call_ns)"
+    result destroy "$(taskset -c 0 redoubt-probe call 0x11 "$vm" | call_ns)"
+    kill "$spinner"
+}
+
 # --- redoubt.test=driver-memory: the driver's own pages for VMs, given, taken back, released -------
 # The probe's `memory` steps (statuses, errnos, the VMs' private frames after each), then what is
 # left after its file is closed, and the driver's leak lines.
@@ -566,6 +585,7 @@ if [ -n "$TEST" ]; then
     boundary) test_boundary ;;
     buffers) test_buffers ;;
     ioctl-bench) test_ioctl_bench ;;
+    shootdown) test_shootdown ;;
     driver-memory) test_driver_memory ;;
     hypercall-storm) test_hypercall_storm ;;
     msr) test_msr ;;

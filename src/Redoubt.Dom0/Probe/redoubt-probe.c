@@ -9,8 +9,8 @@
  *       "vmmcall status=S result0=R ..." if the call returned, "vmmcall signal=SIGILL" (#UD) or
  *       another signal's name if the CPU refused it; exits 0 either way.
  *   redoubt-probe call NUMBER [ARG0..ARG5]      one hypercall through the driver's raw ioctl, with
- *       any physical addresses the caller names: "call status=S result0=R ..." (status ~0 when
- *       the ioctl itself failed). For the buffers self-test: buffers and donations aimed at
+ *       any physical addresses the caller names: "call status=S result0=R ... ns=T" (status ~0
+ *       when the ioctl itself failed; T the ioctl's time). For the buffers self-test: buffers and donations aimed at
  *       Redoubt's frames, devices, another VM's frames and Dom0's page 0.
  *   redoubt-probe as UID PROGRAM [ARGS...]     run PROGRAM as user and group UID, no other groups
  *       (busybox has no setuidgid).
@@ -318,10 +318,13 @@ static int call(int argc, char **argv)
 	for (int i = 0; i < argc && i < 7; i++)
 		c.in[i] = strtoull(argv[i], NULL, 0);
 	int fd = open("/dev/redoubt", O_RDWR | O_CLOEXEC);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (fd < 0 || ioctl(fd, REDOUBT_IOCTL_HYPERCALL, &c) != 0)
 		c.out[0] = ~0ULL;
-	printf("call status=%llu result0=0x%llx result1=0x%llx result2=0x%llx\n", (unsigned long long)c.out[0],
-	       (unsigned long long)c.out[1], (unsigned long long)c.out[2], (unsigned long long)c.out[3]);
+	uint64_t ns = elapsed_ns(&start);
+	printf("call status=%llu result0=0x%llx result1=0x%llx result2=0x%llx ns=%llu\n", (unsigned long long)c.out[0],
+	       (unsigned long long)c.out[1], (unsigned long long)c.out[2], (unsigned long long)c.out[3], (unsigned long long)ns);
 	if (fd >= 0)
 		close(fd);
 	return 0;

@@ -1,3 +1,7 @@
+using System;
+using Redoubt.Kernel.Boot;
+using Redoubt.Kernel.Diagnostics;
+using Redoubt.Kernel.X64.Console;
 using Redoubt.Kernel.X64.Cpu;
 
 namespace Redoubt.Kernel.X64.Dom0;
@@ -23,6 +27,31 @@ internal static unsafe class Dom0Cpus
 {
     private static Dom0Cpu[] s_cpus = [];
     private static int s_coreLock;
+    // Test mode (redoubt.shootdown_delay_ms=N): a CPU that exits Dom0 for an NMI holds its
+    // acknowledgement this long, so that a test can see a call wait for it before it reuses a
+    // frame. 0 (the default): no delay, no log lines.
+    private static ulong s_ackDelayNanoseconds;
+
+    public static void Configure(ReadOnlySpan<byte> commandLine)
+    {
+        ReadOnlySpan<byte> value = BootCommandLine.Value(commandLine, "redoubt.shootdown_delay_ms"u8);
+        if (value.IsEmpty || !NumberFormat.TryParseDecimal(value, out ulong milliseconds) || milliseconds == 0 || milliseconds > 10_000 || !Hpet.Start())
+            return;
+        s_ackDelayNanoseconds = milliseconds * 1_000_000;
+        Log.Info("smp"u8).Text("test mode: a CPU holds its TLB shootdown acknowledgement for "u8).Decimal(milliseconds).Text(" ms"u8).End();
+    }
+
+    // Right after an NMI exit, before LeaveGuest acknowledges (test mode only).
+    public static void HoldAcknowledgement(Dom0Cpu cpu)
+    {
+        if (s_ackDelayNanoseconds == 0)
+            return;
+        ulong deadline = Hpet.Nanoseconds + s_ackDelayNanoseconds;
+        while (Hpet.Nanoseconds < deadline)
+            Cpu.Cpu.Pause();
+        Log.Info("smp"u8).Text("CPU "u8).Decimal((ulong)cpu.Index).Text(" acknowledges after holding it "u8)
+            .Decimal(s_ackDelayNanoseconds / 1_000_000).Text(" ms"u8).End();
+    }
 
     public static Dom0Cpu[] All => s_cpus;
 
@@ -97,6 +126,7 @@ internal static unsafe class Dom0Cpus
     // Redoubt, not in Dom0): every CPU in Dom0 applies it or leaves Dom0 before this returns.
     public static void ShootDown(ulong target)
     {
+        ulong start = s_ackDelayNanoseconds != 0 ? Hpet.Nanoseconds : 0;
         foreach (Dom0Cpu cpu in s_cpus)
         {
             if (cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
@@ -107,5 +137,8 @@ internal static unsafe class Dom0Cpus
             while (cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
                 Cpu.Cpu.Pause();
         }
+        if (s_ackDelayNanoseconds != 0)
+            Log.Info("smp"u8).Text("shootdown to flush "u8).Decimal(target).Text(": every CPU acknowledged after "u8)
+                .Decimal((Hpet.Nanoseconds - start) / 1_000_000).Text(" ms; the call goes on"u8).End();
     }
 }

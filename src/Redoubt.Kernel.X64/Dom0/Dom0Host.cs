@@ -51,6 +51,7 @@ internal static unsafe class Dom0Host
         KernelCore<RangePhysicalMemory>? core = GuestHost.CreateCore(boot, imageRange, archive, PoolFloorFrames + usableFrames / PoolRamShare, config);
         if (core is null || !SvmHost.Initialize(core.Vcpus.Length, GuestHost.Config.MaxVms))
             return;
+        Dom0Cpus.Configure(boot.CommandLine);
         Span<byte> appended = stackalloc byte[512];
         ReadOnlySpan<byte> dom0Arguments = Dom0Marker.Place(boot.CommandLine, Dom0CommandLine.Appended(boot.CommandLine), appended);
         if (!Dom0Loader.Load(core, boot, archive, dom0Arguments, out Dom0Entry entry))

@@ -68,6 +68,8 @@ internal static unsafe class Dom0Runner
             }
             fixed (SvmWorldSwitch* state = &dom0.Switch)
                 SvmRun(dom0.Vmcb, cpu.HostStateArea, state);
+            if (*(ulong*)(v + Vmcb.ExitCode) == Vmcb.ExitNmi)
+                Dom0Cpus.HoldAcknowledgement(cpu);
             Dom0Cpus.LeaveGuest(cpu);
             dom0.Exits++;
             *(v + Vmcb.TlbControl) = 0;

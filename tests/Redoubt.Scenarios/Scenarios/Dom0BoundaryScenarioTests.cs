@@ -65,6 +65,33 @@ public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
     }
 
     [Fact]
+    public async Task A_call_that_removes_a_translation_waits_for_every_cpus_delayed_acknowledgement_before_it_reuses_the_frame()
+    {
+        // CPU 1 holds each shootdown acknowledgement 800 ms (test mode).
+        const long DelayNs = 800_000_000;
+        Dom0Result run = await images.Dom0Async(BootPath.Pvh, "shootdown", new Dom0Options
+        {
+            RedoubtArgs = "redoubt.shootdown_delay_ms=800",
+            Dom0Args = "redoubt.test=shootdown",
+        });
+        (string Status, long Ns) Value(string key)
+        {
+            string[] parts = (run.TestValue("shootdown", key) ?? throw new Xunit.Sdk.XunitException($"{key} missing.\n" + run.Describe())).Split(',');
+            return (parts[0], long.Parse(parts[1]));
+        }
+        // The control: a call that removes no translation asks for no shootdown and does not wait.
+        Assert.True(Value("info") is ("0", < DelayNs / 2), $"Info: {Value("info")}.\n" + run.Describe());
+        // Donating page 0 removes Dom0's translation: the call returns only after CPU 1 held and
+        // then gave its acknowledgement, and Redoubt zeroed the frame after that.
+        foreach (string key in new[] { "donate", "reclaim" })
+            Assert.True(Value(key) is ("0", >= DelayNs), $"{key}: {Value(key)}: the call did not wait for CPU 1.\n" + run.Describe());
+        Assert.Equal("0", Value("destroy").Status);
+        Assert.Matches(@"\[INFO\] smp: CPU 1 acknowledges after holding it 800 ms", run.RedoubtLog);
+        Assert.Matches(@"\[INFO\] smp: shootdown to flush \d+: every CPU acknowledged after (8\d\d|9\d\d|\d{4,}) ms; the call goes on", run.RedoubtLog);
+        Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
+    }
+
+    [Fact]
     public async Task The_driver_gives_vms_pages_of_its_own_takes_them_back_and_never_returns_a_page_redoubt_kept()
     {
         Dom0Result run = await images.Dom0Async(BootPath.Pvh, "driver-memory", new Dom0Options { Dom0Args = "redoubt.test=driver-memory" });
