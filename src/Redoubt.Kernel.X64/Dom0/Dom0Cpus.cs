@@ -27,6 +27,7 @@ internal static unsafe class Dom0Cpus
 {
     private static Dom0Cpu[] s_cpus = [];
     private static int s_coreLock;
+    private static int s_fence;
     // Test mode (redoubt.shootdown_delay_ms=N): a CPU that exits Dom0 for an NMI holds its
     // acknowledgement this long, so that a test can see a call wait for it before it reuses a
     // frame. 0 (the default): no delay, no log lines.
@@ -126,6 +127,12 @@ internal static unsafe class Dom0Cpus
     // Redoubt, not in Dom0): every CPU in Dom0 applies it or leaves Dom0 before this returns.
     public static void ShootDown(ulong target)
     {
+        // A full fence: the core's new flush count (a plain store) is visible to every CPU before
+        // this one reads their InGuest flags. Without it the load could pass the buffered store
+        // (x86-TSO): a CPU entering Dom0 would read the old count while this one read its flag
+        // as clear, and neither would flush.
+        fixed (int* fence = &s_fence)
+            Cpu.Cpu.CompareExchange(fence, 0, 0);
         ulong start = s_ackDelayNanoseconds != 0 ? Hpet.Nanoseconds : 0;
         foreach (Dom0Cpu cpu in s_cpus)
         {

@@ -4,14 +4,19 @@ namespace Redoubt.Kernel.Platform;
 // configuration"). Rules, in order:
 // 1. An access is 1, 2 or 4 bytes, naturally aligned, inside the function's 4 KiB.
 // 2. A function of class 0806h (an IOMMU) is absent: reads all ones, writes dropped.
-// 3. Chipset registers that would move the ECAM window or the PM1 blocks keep their values:
-//    the q35 host bridge's PCIEXBAR (8086:29C0, 60h-67h), the ICH9 LPC bridge's PMBASE and
-//    ACPI_CNTL (8086:2918, 40h-47h), PIIX4's PMBA (8086:7113, 40h-43h).
+// 3. Chipset registers that would move the ECAM window or the PM1 blocks, or re-route physical
+//    memory, keep their values: the q35 host bridge's PCIEXBAR (8086:29C0, 60h-67h), SMRAM and
+//    ESMRAMC (9Ch-9Fh), TOUUD and TOLUD (A8h-B3h); the ICH9 LPC bridge's PMBASE and ACPI_CNTL
+//    (8086:2918, 40h-47h) and RCBA (F0h-F3h: its 16 KiB window lies over RAM in QEMU); PIIX4's
+//    PMBA (8086:7113, 40h-43h); every register from 40h up of an AMD northbridge function (bus
+//    0, device 18h: the DRAM, MMIO and configuration maps). In extended configuration space,
+//    the registers of SR-IOV and Resizable BAR capabilities (VF BARs and enable, BAR sizes).
 // 4. While a function's memory decoding is on (command bit 1), a write to a memory BAR (either
 //    half of a 64-bit one, any width), to an enabled expansion ROM BAR, or to a bridge's memory
 //    or prefetchable window (base, limit, upper halves) must leave what it decodes where
-//    IDecodePolicy allows. Writing all ones to a BAR's address bits (the sizing protocol) is
-//    always allowed, as is a window whose base is above its limit (disabled).
+//    IDecodePolicy allows, at all ones too (an OS sizes BARs with decoding off, where every
+//    write passes); a window whose base is above its limit is disabled. A CardBus bridge
+//    (header type 2) may not change its BARs and windows, nor turn decoding on.
 // 5. Turning memory decoding on (command bit 1 from 0 to 1) requires the same of every memory
 //    BAR, enabled ROM and window the function has then.
 // 6. Everything else passes unchanged. I/O BARs and windows are not checked: Redoubt keeps no
@@ -30,6 +35,9 @@ public static class PciConfigFilter
     // PIIX4 power-management function's PMBA (the PM1 blocks would move to ports Redoubt does
     // not intercept).
     private const uint Q35HostBridge = 0x29C0_8086, Ich9Lpc = 0x2918_8086, Piix4Pm = 0x7113_8086;
+    private const uint AmdVendor = 0x1022, AmdNorthbridgeDevice = 0x18;
+    private const int ExtendedStart = 0x100;
+    private const uint SriovId = 0x0010, ResizableBarId = 0x0015, VfResizableBarId = 0x0024;
 
     public static PciVerdict Read<TConfig>(ref TConfig config, uint function, int offset, int size, out PciRule rule)
         where TConfig : struct, IPciConfig
@@ -62,13 +70,36 @@ public static class PciConfigFilter
         return rule == PciRule.None ? PciVerdict.Allow : PciVerdict.Refuse;
     }
 
-    private static PciRule KeptRegister(uint vendorDevice, int dword) => vendorDevice switch
+    private static PciRule KeptRegister(uint function, uint vendorDevice, int dword) => vendorDevice switch
     {
         Q35HostBridge when dword is 0x60 or 0x64 => PciRule.EcamBase,
+        Q35HostBridge when dword is 0x9C or 0xA8 or 0xAC or 0xB0 => PciRule.ChipsetMap,
         Ich9Lpc when dword is 0x40 or 0x44 => PciRule.PmBase,
+        Ich9Lpc when dword == 0xF0 => PciRule.ChipsetMap,
         Piix4Pm when dword == 0x40 => PciRule.PmBase,
+        _ when (vendorDevice & 0xFFFF) == AmdVendor && function >> 3 == AmdNorthbridgeDevice => PciRule.ChipsetMap,
         _ => PciRule.None,
     };
+
+    // Whether dword (100h or above) lies in an SR-IOV or (VF) Resizable BAR capability of the
+    // function's extended list, walked from 100h (at most 64 entries, each header's next offset
+    // dword-aligned and above 100h, so a looping or broken list ends).
+    private static bool InPlacingCapability<TConfig>(ref TConfig config, uint function, int dword)
+        where TConfig : struct, IPciConfig
+    {
+        int at = ExtendedStart;
+        for (int hops = 0; hops < 64 && at >= ExtendedStart && at < FunctionSize; hops++)
+        {
+            uint header = config.Read(function, at);
+            if (header == 0 || header == uint.MaxValue)
+                return false;
+            int length = (header & 0xFFFF) switch { SriovId => 0x40, ResizableBarId or VfResizableBarId => 0x34, _ => 0 };
+            if (dword >= at && dword < at + length)
+                return true;
+            at = (int)(header >> 20) & 0xFFC;
+        }
+        return false;
+    }
 
     // The dword after a write of size bytes of value at byte within it.
     public static uint Merge(uint current, int byteOffset, int size, uint value)
@@ -89,9 +120,18 @@ public static class PciConfigFilter
         where TPolicy : struct, IDecodePolicy
     {
         if (dword >= 0x40)
-            return dword >= 0x100 || next == current ? PciRule.None : KeptRegister(config.Read(function, 0), dword);
-        bool bridge = (config.Read(function, HeaderType) >> 16 & 0x7F) == 1;
+        {
+            if (next == current)
+                return PciRule.None;
+            if (dword >= ExtendedStart)
+                return InPlacingCapability(ref config, function, dword) ? PciRule.ExtendedCapability : PciRule.None;
+            return KeptRegister(function, config.Read(function, 0), dword);
+        }
+        uint headerType = config.Read(function, HeaderType) >> 16 & 0x7F;
+        bool bridge = headerType == 1;
         bool decoding = (config.Read(function, Command) & MemoryEnable) != 0;
+        if (headerType == 2 && (dword == Command ? !decoding && (next & MemoryEnable) != 0 : decoding && dword >= FirstBar))
+            return PciRule.CardBus;
         if (dword == Command)
             return decoding || (next & MemoryEnable) == 0 || AllDecodersAllowed(ref config, policy, function, bridge) ? PciRule.None : PciRule.Command;
         if (!decoding)
@@ -150,9 +190,6 @@ public static class PciConfigFilter
         bool wide = (lowCurrent & 6) == 4 && low + 1 < bars;
         uint lowValue = bar == low ? next : lowCurrent;
         uint highValue = !wide ? 0 : bar == low ? config.Read(function, FirstBar + 4 * low + 4) : next;
-        // Sizing: the written half's address bits all ones.
-        if (bar == low ? (next | 0xF) == uint.MaxValue : next == uint.MaxValue)
-            return true;
         ulong mask = SizeMask(ref config, function, FirstBar + 4 * low, wide);
         if (mask == 0)
             return true;
@@ -164,7 +201,7 @@ public static class PciConfigFilter
         where TConfig : struct, IPciConfig
         where TPolicy : struct, IDecodePolicy
     {
-        if ((next & RomEnable) == 0 || (next | ~RomAddressMask) == uint.MaxValue)
+        if ((next & RomEnable) == 0)
             return true;
         uint current = config.Read(function, rom);
         config.Write(function, rom, RomAddressMask);

@@ -20,4 +20,12 @@ public enum PciRule : byte
     EcamBase,
     // The power-management base (ICH9 PMBASE/ACPI_CNTL, PIIX4 PMBA): the PM1 blocks stay put.
     PmBase,
+    // A chipset register that re-routes physical memory: ICH9's RCBA, q35's SMRAM/ESMRAMC and
+    // TOUUD/TOLUD, an AMD northbridge's (bus 0, device 18h) DRAM, MMIO and configuration maps.
+    ChipsetMap,
+    // SR-IOV or Resizable BAR registers (extended capabilities): they place or resize memory
+    // decoding that the BAR rules do not see.
+    ExtendedCapability,
+    // A CardBus bridge's BARs and windows while it decodes memory (Redoubt does not check them).
+    CardBus,
 }

@@ -15,6 +15,9 @@ public static class PciRuleNames
         PciRule.Command => "memory decoding on while a BAR lies over memory Dom0 may not decode"u8,
         PciRule.EcamBase => "a move of the configuration window (PCIEXBAR)"u8,
         PciRule.PmBase => "a move of the ACPI power-management ports (PMBASE)"u8,
+        PciRule.ChipsetMap => "a chipset register that re-routes physical memory"u8,
+        PciRule.ExtendedCapability => "an SR-IOV or Resizable BAR register"u8,
+        PciRule.CardBus => "a CardBus bridge's decoding"u8,
         _ => "nothing"u8,
     };
 }

@@ -2,7 +2,7 @@ namespace Redoubt.Kernel.Host.Support;
 
 // The PCI filter's promise over a PciModel, checked from the registers alone: a function with
 // memory decoding on decodes, with every memory BAR, enabled ROM and bridge window, only where
-// TestDecodePolicy allows, except a BAR or ROM parked at all ones by the sizing protocol.
+// TestDecodePolicy allows, a BAR or ROM parked at all ones by the sizing protocol included.
 // Returns the first violation, or null.
 public static class PciDecodeCheck
 {
@@ -24,15 +24,14 @@ public static class PciDecodeCheck
                 continue;
             }
             ulong @base = (low | (wide ? (ulong)registers[5 + bar] << 32 : 0)) & mask;
-            bool parked = (low | 0xF) == uint.MaxValue;
-            if (!parked && !policy.MayDecode(@base, @base + (mask & (~mask + 1)) - 1))
+            if (!policy.MayDecode(@base, @base + (mask & (~mask + 1)) - 1))
                 return $"function {function:x} BAR {bar} at {@base:x}, command {registers[1]:x}, low {low:x}";
             if (wide)
                 bar++;
         }
         uint romValue = registers[rom / 4];
         uint romMask = writable[rom / 4] & 0xFFFF_F800;
-        if ((romValue & 1) != 0 && (romValue | 0x7FF) != uint.MaxValue
+        if ((romValue & 1) != 0
             && !policy.MayDecode(romValue & romMask, (romValue & romMask) + (romMask & (~romMask + 1)) - 1))
             return $"function {function:x} ROM at {romValue:x}";
         if (bars == 2)
