@@ -564,6 +564,17 @@ test_platform() {
         config_write "$entry" "$offset" "$target"
         result bar_after_move "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
     fi
+    # ICH9's RCBA (LPC bridge 00:1f.0, F0h): QEMU lays its 16 KiB chipset block at RCBA over
+    # RAM. Its own value again (the control: passes), then moved over Redoubt's memory (kept).
+    local lpc=/sys/bus/pci/devices/0000:00:1f.0 rcba
+    if [ -e "$lpc/config" ]; then
+        rcba=$(config_read "$lpc" $((0xF0)))
+        result rcba_old "$(printf '0x%08x' "$rcba")"
+        config_write "$lpc" $((0xF0)) "$rcba"
+        result rcba_same_value "$(printf '0x%08x' "$(config_read "$lpc" $((0xF0)))")"
+        config_write "$lpc" $((0xF0)) $((target | 1))
+        result rcba_after_move "$(printf '0x%08x' "$(config_read "$lpc" $((0xF0)))")"
+    fi
 
     result mem_sleep "$(tr ' ' ',' </sys/power/mem_sleep)"
     echo deep >/sys/power/mem_sleep 2>/dev/null
