@@ -437,8 +437,9 @@ test_ioctl_bench() {
 # With redoubt.shootdown_delay_ms=N on Redoubt's command line, a CPU that exits Dom0 for a
 # shootdown NMI holds its acknowledgement N ms. CPU 1 spins in Dom0; on CPU 0, through the raw
 # ioctl: Info (no translation removed, so no shootdown: the control), a VM created, page 0
-# donated to it (Dom0's translation removed: the call must wait for CPU 1 before it zeroes the
-# frame), reclaimed (the VM's removed), the VM destroyed. Each key: status,nanoseconds.
+# donated to it (Dom0's translation removed: the call waits for CPU 1, when CPU 1 is in Dom0,
+# before it zeroes the frame) and reclaimed (the VM's removed), three times, the VM destroyed.
+# Each key: status,nanoseconds.
 call_ns() { sed -n 's/^call status=\([0-9]*\).* ns=\([0-9]*\)/\1,\2/p'; }
 test_shootdown() {
     taskset -c 1 sh -c 'while :; do :; done' &
@@ -446,8 +447,13 @@ test_shootdown() {
     sleep 1
     result info "$(taskset -c 0 redoubt-probe call 0x00 | call_ns)"
     vm=$(taskset -c 0 redoubt-probe call 0x10 | sed -n 's/^call .*result0=\(0x[0-9a-f]*\).*/\1/p')
-    result donate "$(taskset -c 0 redoubt-probe call 0x12 "$vm" 0 1 0 | call_ns)"
-    result reclaim "$(taskset -c 0 redoubt-probe call 0x13 "$vm" 0 1 | call_ns)"
+    # CPU 1 may be in Redoubt (an APIC access) when a call shoots down: then it flushes on its
+    # next entry and the call need not wait. So three rounds.
+    local round
+    for round in 1 2 3; do
+        result "donate_$round" "$(taskset -c 0 redoubt-probe call 0x12 "$vm" 0 1 0 | call_ns)"
+        result "reclaim_$round" "$(taskset -c 0 redoubt-probe call 0x13 "$vm" 0 1 | call_ns)"
+    done
     result destroy "$(taskset -c 0 redoubt-probe call 0x11 "$vm" | call_ns)"
     kill "$spinner"
 }

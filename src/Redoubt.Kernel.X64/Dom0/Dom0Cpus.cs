@@ -133,11 +133,14 @@ internal static unsafe class Dom0Cpus
         // as clear, and neither would flush.
         fixed (int* fence = &s_fence)
             Cpu.Cpu.CompareExchange(fence, 0, 0);
-        ulong start = s_ackDelayNanoseconds != 0 ? Hpet.Nanoseconds : 0;
+        ulong start = s_ackDelayNanoseconds != 0 ? Hpet.Nanoseconds : 0, signalled = 0;
         foreach (Dom0Cpu cpu in s_cpus)
         {
             if (cpu.InGuest != 0 && cpu.Vcpu.FlushesSeen < target)
+            {
                 SendRedoubtNmi(cpu);
+                signalled++;
+            }
         }
         foreach (Dom0Cpu cpu in s_cpus)
         {
@@ -145,7 +148,8 @@ internal static unsafe class Dom0Cpus
                 Cpu.Cpu.Pause();
         }
         if (s_ackDelayNanoseconds != 0)
-            Log.Info("smp"u8).Text("shootdown to flush "u8).Decimal(target).Text(": every CPU acknowledged after "u8)
-                .Decimal((Hpet.Nanoseconds - start) / 1_000_000).Text(" ms; the call goes on"u8).End();
+            Log.Info("smp"u8).Text("shootdown to flush "u8).Decimal(target).Text(": "u8).Decimal(signalled)
+                .Text(" CPUs in Dom0 signalled, every CPU acknowledged after "u8).Decimal((Hpet.Nanoseconds - start) / 1_000_000)
+                .Text(" ms; the call goes on"u8).End();
     }
 }

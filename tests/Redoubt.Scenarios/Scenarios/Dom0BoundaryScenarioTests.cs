@@ -81,13 +81,26 @@ public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
         }
         // The control: a call that removes no translation asks for no shootdown and does not wait.
         Assert.True(Value("info") is ("0", < DelayNs / 2), $"Info: {Value("info")}.\n" + run.Describe());
-        // Donating page 0 removes Dom0's translation: the call returns only after CPU 1 held and
-        // then gave its acknowledgement, and Redoubt zeroed the frame after that.
-        foreach (string key in new[] { "donate", "reclaim" })
-            Assert.True(Value(key) is ("0", >= DelayNs), $"{key}: {Value(key)}: the call did not wait for CPU 1.\n" + run.Describe());
+        // Donating page 0 removes Dom0's translation: every shootdown that found CPU 1 in Dom0
+        // returned only after CPU 1 held and then gave its acknowledgement (Redoubt zeroes the
+        // frame after that); a shootdown that found CPU 1 in Redoubt (an APIC access) need not
+        // wait, since CPU 1 flushes on its next entry. At least one call waited.
+        long longest = 0;
+        for (int round = 1; round <= 3; round++)
+        {
+            foreach (string key in new[] { $"donate_{round}", $"reclaim_{round}" })
+            {
+                Assert.True(Value(key).Status == "0", $"{key}: {Value(key)}.\n" + run.Describe());
+                longest = Math.Max(longest, Value(key).Ns);
+            }
+        }
+        Assert.True(longest >= DelayNs, $"no call waited for CPU 1 (longest {longest} ns).\n" + run.Describe());
         Assert.Equal("0", Value("destroy").Status);
         Assert.Matches(@"\[INFO\] smp: CPU 1 acknowledges after holding it 800 ms", run.RedoubtLog);
-        Assert.Matches(@"\[INFO\] smp: shootdown to flush \d+: every CPU acknowledged after (8\d\d|9\d\d|\d{4,}) ms; the call goes on", run.RedoubtLog);
+        MatchCollection shootdowns = Regex.Matches(run.RedoubtLog, @"smp: shootdown to flush \d+: (\d+) CPUs in Dom0 signalled, every CPU acknowledged after (\d+) ms");
+        Assert.Contains(shootdowns, m => m.Groups[1].Value != "0");
+        foreach (Match m in shootdowns)
+            Assert.True(m.Groups[1].Value == "0" || long.Parse(m.Groups[2].Value) >= 800, $"a shootdown went on before CPU 1's acknowledgement: {m.Value}");
         Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
     }
 
