@@ -100,6 +100,17 @@ internal static unsafe class Dom0Runner
                         RefusePort(dom0, v, info1, info2);
                     break;
                 case Vmcb.ExitNestedPageFault:
+                    if (*(ulong*)(v + Vmcb.Cr3) == Paging.KernelAddressSpace.Root)
+                    {
+                        // Dom0 cannot run with Redoubt's own page tables: its saved state is
+                        // Redoubt's context (seen once, rarely, under QEMU, cause not yet known).
+                        // Say so and reset, instead of refusing its accesses for ever.
+                        Log.Error("dom0"u8).Text("CPU "u8).Decimal((ulong)cpu.Index).Text(": Dom0's vCPU holds Redoubt's own context (cr3 "u8)
+                            .Hex(*(ulong*)(v + Vmcb.Cr3)).Text(", rip "u8).Hex(*(ulong*)(v + Vmcb.Rip)).Text(", rsp "u8).Hex(*(ulong*)(v + Vmcb.Rsp))
+                            .Text(", nested page fault at "u8).Hex(info2).Text(", exit interrupt info "u8).Hex(interrupted).Text(") after "u8)
+                            .Decimal(dom0.Exits).Text(" exits: resetting the machine"u8).End();
+                        PlatformPower.Reset("Dom0's vCPU state is corrupt"u8);
+                    }
                     if (Dom0Pci.IsEcam(info2) ? !Dom0Pci.AccessEcam(core, dom0, v, info2)
                         : Dom0ResetRegister.IsResetPage(info2) ? !Dom0ResetRegister.Access(core, dom0, v, info2)
                         : !Dom0Apic.IsApicPage(info2) || !Dom0Apic.Emulate(core, cpu, v, info2))
