@@ -14,6 +14,10 @@ internal readonly struct Dom0MemoryReader : IGuestPhysicalReader
 
     public Dom0MemoryReader(KernelCore<RangePhysicalMemory> core) { _core = core; }
 
+    // Not inlined: the second look must load the entry again, not reuse the first.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsDom0s(FrameTable frames, ulong frame) => frames.State(frame) is FrameState.Dom0 or FrameState.GuestShared;
+
     public bool TryReadQword(ulong guestPhysical, out ulong value)
     {
         value = 0;
@@ -26,6 +30,15 @@ internal readonly struct Dom0MemoryReader : IGuestPhysicalReader
         int offset = (int)(guestPhysical & 0xFFF);
         for (int i = 7; i >= 0; i--)
             value = (value << 8) | bytes[offset + i];
+        // The exit path reads without the core lock: a call on another CPU may have given the
+        // frame away meanwhile. A VM's data is written only after the frame's state changed
+        // (x86 keeps stores in order, and these loads too), so a state still Dom0's or shared
+        // after the read means the bytes were Dom0's.
+        if (!IsDom0s(frames, frame))
+        {
+            value = 0;
+            return false;
+        }
         return true;
     }
 }
