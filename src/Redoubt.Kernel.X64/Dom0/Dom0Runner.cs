@@ -119,6 +119,12 @@ internal static unsafe class Dom0Runner
                 case Vmcb.ExitNmi:
                     // Already taken by Redoubt's handler after STGI, which decided whose it was.
                     break;
+                case Vmcb.ExitSmi:
+                    // Stays pending and is taken after STGI, in Redoubt's context: the firmware's
+                    // SMM code then saves and restores Redoubt's state, never Dom0's half-switched
+                    // one (QEMU runs an SMI taken in a guest with the guest's intercepts and
+                    // nested paging on, and its RSM can resume another context).
+                    break;
                 case Vmcb.ExitInit:
                     Log.Warn("dom0"u8).Text("INIT to CPU "u8).Decimal((ulong)cpu.Index).Text(" in Dom0 refused: only Redoubt resets a CPU"u8).End();
                     break;

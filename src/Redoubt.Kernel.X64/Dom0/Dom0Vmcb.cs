@@ -8,7 +8,8 @@ namespace Redoubt.Kernel.X64.Dom0;
 // A secondary vCPU starts as a CPU does after INIT and STARTUP: real mode at vector * 4 KiB.
 // Intercepts are the few Dom0 is not trusted with (docs/dom0.md): CPUID, the permission maps'
 // ports and MSRs, INVD, SHUTDOWN, INIT, NMI (so that Redoubt's TLB shootdowns reach a CPU in Dom0;
-// Dom0's own NMIs are passed back), VMMCALL and SVM's own instructions; the APIC page is not
+// Dom0's own NMIs are passed back), SMI (taken in Redoubt instead, so that the firmware's SMM
+// code never runs in Dom0's context, as KVM and Xen do), VMMCALL and SVM's own instructions; the APIC page is not
 // mapped, so its accesses arrive as nested page faults. No INTR or HLT intercept and no
 // V_INTR_MASKING: physical interrupts are delivered through Dom0's own IDT while it runs, and
 // HLT halts the CPU until the next one.
@@ -52,7 +53,7 @@ internal static unsafe class Dom0Vmcb
     private static void InitializeControls(byte* v, ulong nestedRoot, uint asid, ulong iopm, ulong msrpm)
     {
         new System.Span<byte>(v, 4096).Clear();
-        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptNmi | Vmcb.InterceptInit | Vmcb.InterceptCpuid | Vmcb.InterceptInvd | Vmcb.InterceptInvlpga
+        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptNmi | Vmcb.InterceptSmi | Vmcb.InterceptInit | Vmcb.InterceptCpuid | Vmcb.InterceptInvd | Vmcb.InterceptInvlpga
             | Vmcb.InterceptIoio | Vmcb.InterceptMsr | Vmcb.InterceptShutdown;
         *(uint*)(v + Vmcb.InterceptMisc2) = Vmcb.InterceptVmrun | Vmcb.InterceptVmmcall | Vmcb.InterceptVmload | Vmcb.InterceptVmsave
             | Vmcb.InterceptStgi | Vmcb.InterceptClgi | Vmcb.InterceptSkinit;

@@ -160,6 +160,9 @@ internal static unsafe class VcpuRunner
                 case Vmcb.ExitVmmcall:
                     HandleHypercall(core, vm, hardware, v);
                     break;
+                case Vmcb.ExitSmi:
+                    // Taken after STGI, in Redoubt's context (Dom0Runner says why).
+                    break;
                 case Vmcb.ExitMsr:
                     HandleMsr(core, vm, hardware, v, info1 == 1);
                     break;

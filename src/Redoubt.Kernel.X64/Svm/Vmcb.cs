@@ -29,7 +29,7 @@ internal static class Vmcb
     public const int Rflags = 0x570, Rip = 0x578, Rsp = 0x5D8, Rax = 0x5F8, GuestPat = 0x668;
 
     // Intercept bits.
-    public const uint InterceptIntr = 1u << 0, InterceptNmi = 1u << 1, InterceptInit = 1u << 3, InterceptCpuid = 1u << 18, InterceptHlt = 1u << 24, InterceptIoio = 1u << 27;
+    public const uint InterceptIntr = 1u << 0, InterceptNmi = 1u << 1, InterceptSmi = 1u << 2, InterceptInit = 1u << 3, InterceptCpuid = 1u << 18, InterceptHlt = 1u << 24, InterceptIoio = 1u << 27;
     public const uint InterceptInvd = 1u << 22, InterceptInvlpga = 1u << 26, InterceptMsr = 1u << 28, InterceptShutdown = 1u << 31;
     public const uint InterceptVmrun = 1u << 0, InterceptVmmcall = 1u << 1, InterceptVmload = 1u << 2;
     public const uint InterceptVmsave = 1u << 3, InterceptStgi = 1u << 4, InterceptClgi = 1u << 5, InterceptSkinit = 1u << 6;
@@ -42,7 +42,7 @@ internal static class Vmcb
     public const ushort AttributeLong = 1 << 9;
 
     // Exit codes.
-    public const ulong ExitInterrupt = 0x60, ExitNmi = 0x61, ExitInit = 0x63, ExitCpuid = 0x72, ExitInvd = 0x76, ExitHlt = 0x78, ExitIoio = 0x7B, ExitMsr = 0x7C, ExitShutdown = 0x7F;
+    public const ulong ExitInterrupt = 0x60, ExitNmi = 0x61, ExitSmi = 0x62, ExitInit = 0x63, ExitCpuid = 0x72, ExitInvd = 0x76, ExitHlt = 0x78, ExitIoio = 0x7B, ExitMsr = 0x7C, ExitShutdown = 0x7F;
     public const ulong ExitInvlpga = 0x7A, ExitVmrun = 0x80, ExitVmmcall = 0x81, ExitVmload = 0x82, ExitVmsave = 0x83;
     public const ulong ExitStgi = 0x84, ExitClgi = 0x85, ExitSkinit = 0x86, ExitXsetbv = 0x8D;
     public const ulong ExitNestedPageFault = 0x400, ExitInvalid = ulong.MaxValue;

@@ -16,7 +16,7 @@ internal static unsafe class VmcbSetup
     {
         byte* v = (byte*)vmcb;
         new System.Span<byte>(v, 4096).Clear();
-        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptIntr | Vmcb.InterceptCpuid | Vmcb.InterceptHlt | Vmcb.InterceptInvd | Vmcb.InterceptInvlpga
+        *(uint*)(v + Vmcb.InterceptMisc1) = Vmcb.InterceptIntr | Vmcb.InterceptSmi | Vmcb.InterceptCpuid | Vmcb.InterceptHlt | Vmcb.InterceptInvd | Vmcb.InterceptInvlpga
             | Vmcb.InterceptIoio | Vmcb.InterceptMsr | Vmcb.InterceptShutdown;
         *(uint*)(v + Vmcb.InterceptMisc2) = Vmcb.InterceptVmrun | Vmcb.InterceptVmmcall | Vmcb.InterceptVmload | Vmcb.InterceptVmsave
             | Vmcb.InterceptStgi | Vmcb.InterceptClgi | Vmcb.InterceptSkinit | Vmcb.InterceptXsetbv;
