@@ -98,9 +98,9 @@ public sealed class Dom0BoundaryScenarioTests(RedoubtImages images)
         Assert.Equal("0", Value("destroy").Status);
         Assert.Matches(@"\[INFO\] smp: CPU 1 acknowledges after holding it 800 ms", run.RedoubtLog);
         MatchCollection shootdowns = Regex.Matches(run.RedoubtLog, @"smp: shootdown to flush \d+: (\d+) CPUs in Dom0 signalled, every CPU acknowledged after (\d+) ms");
-        Assert.Contains(shootdowns, m => m.Groups[1].Value != "0");
-        foreach (Match m in shootdowns)
-            Assert.True(m.Groups[1].Value == "0" || long.Parse(m.Groups[2].Value) >= 800, $"a shootdown went on before CPU 1's acknowledgement: {m.Value}");
+        // A signalled CPU may leave Dom0 for another exit before the NMI arrives: that exit is its
+        // acknowledgement, and it holds only NMI exits. So at least one signalled shootdown waited.
+        Assert.Contains(shootdowns, m => m.Groups[1].Value != "0" && long.Parse(m.Groups[2].Value) >= 800);
         Assert.True(run.Exit == QemuExit.Shutdown, run.Describe());
     }
 
