@@ -1,5 +1,6 @@
 ; The SVM world switch. RedoubtSvmRun(vmcbPa, hostStatePa, SvmWorldSwitch* state) saves the
-; host's callee-saved registers, its x87/SSE/AVX state (XSAVE, on this stack) and VMSAVE state
+; host's callee-saved registers, its extended state (XSAVE of the switched components, on this
+; stack) and VMSAVE state
 ; (into hostStatePa: a frame of the CPU's own, never the VM_HSAVE_PA page, whose format is the
 ; CPU's),
 ; loads the guest's extended state (XRSTOR from the guest's 64-byte aligned area), XCR0 and
@@ -14,7 +15,8 @@
 ; SvmWorldSwitch layout (SvmWorldSwitch.cs): 15 general registers at 0 (rax unused, then rbx
 ; rcx rdx rsi rdi rbp r8..r15), guest XSAVE area address at 120, guest XCR0 at 128, host XCR0
 ; at 136, guest and host SPEC_CTRL at 144 and 152, guest and host TSC_AUX at 160 and 168,
-; DR0-DR3 at 176.
+; DR0-DR3 at 176, the switched XSAVE components at 208 (every XSAVE and XRSTOR here uses them
+; as EDX:EAX: a component left out is neither saved nor loaded, it stays in the registers).
 %include "abi.inc"
 default rel
 bits 64
@@ -29,6 +31,7 @@ section .text
 %define STATE_GUEST_TSC_AUX 160
 %define STATE_HOST_TSC_AUX 168
 %define STATE_DR0 176
+%define STATE_COMPONENTS 208
 %define MSR_SPEC_CTRL 0x48
 %define MSR_TSC_AUX 0xC0000103
 
@@ -89,10 +92,10 @@ RedoubtSvmRun:
     mov [rsp + 560], rax
     mov [rsp + 568], rax
     mov r12, rdx            ; the state block
-    mov eax, -1
-    mov edx, -1
+    mov eax, [r12 + STATE_COMPONENTS]
+    xor edx, edx
     xsave [rsp]
-    ; The guest's extended state is loaded and saved under the host's XCR0, so every
+    ; The guest's extended state is loaded and saved under the host's XCR0, so every switched
     ; component is switched whatever the guest enabled; the guest's XCR0 is set just before
     ; VMRUN (a guest without AVX still has its SSE registers switched).
     mov rcx, [r12 + STATE_AREA]
@@ -195,14 +198,14 @@ RedoubtSvmRun:
     xsetbv
 .host_xcr0:
     mov rcx, [rbx + STATE_AREA]
-    mov eax, -1
-    mov edx, -1
+    mov eax, [rbx + STATE_COMPONENTS]
+    xor edx, edx
     xsave [rcx]
     mov rbp, [rsp + 24]     ; the frame: the host area sits just below it, 64-aligned
     lea rcx, [rbp - HOST_XSAVE_SIZE]
     and rcx, -64
-    mov eax, -1
-    mov edx, -1
+    mov eax, [rbx + STATE_COMPONENTS]
+    xor edx, edx
     xrstor [rcx]
     ; Scrub what the guest left in volatile registers before C# sees them.
     xor ecx, ecx

@@ -115,7 +115,7 @@ internal static unsafe class Dom0Host
             *(uint*)(xsave + 24) = 0x1F80;
             vcpu.Switch = new SvmWorldSwitch
             {
-                GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0,
+                GuestXsaveArea = xsave, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0, SwitchedComponents = SvmSupport.Dom0Components,
                 GuestSpecCtrl = HostMsrs.HostSpecCtrl, HostSpecCtrl = HostMsrs.HostSpecCtrl,
             };
             cpus[index] = new Dom0Cpu(index, apicId, vcpu, hostSave, hostState, bootCpu ? 0 : trapStack + InterruptStackFrames * 4096);

@@ -43,6 +43,16 @@ internal static unsafe class SvmSupport
     // XCR0 while the kernel runs; 0 until Enable.
     public static ulong HostXcr0 { get; private set; }
 
+    // The components Dom0's world switch saves and loads: all but x87, which stays in the
+    // registers while Redoubt runs (Redoubt has no x87 code, and Dom0 is the only domain on its
+    // CPUs). Under QEMU's TCG every x87 load (XRSTOR, FXRSTOR, FRSTOR, FLDENV) on any CPU rewrites
+    // the boot CPU's internal flags without a lock (its IGNNE# emulation), which loses the boot
+    // CPU's own concurrent update of them: two x87 loads per exit on the other CPUs made the boot
+    // CPU take a #VMEXIT in Redoubt's context (docs/CAVEATS.md).
+    public static ulong Dom0Components => HostXcr0 & ~X87Component;
+
+    private const ulong X87Component = 1;
+
     // Enables SVM and XSAVE on the calling CPU, with its own host save area. False when firmware
     // disabled SVM (VM_CR.SVMDIS) or the CPU lacks XSAVE (every CPU with SVM and nested paging
     // has it; the world switch relies on it).

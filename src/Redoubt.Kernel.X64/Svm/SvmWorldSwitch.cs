@@ -24,9 +24,13 @@ internal struct SvmWorldSwitch
     public ulong GuestTscAux, HostTscAux;
     // Offset 176: 0 at reset.
     public ulong Dr0, Dr1, Dr2, Dr3;
+    // Offset 208: the XSAVE components switched with the guest (XSAVE/XRSTOR's EDX:EAX), a subset
+    // of HostXcr0. A component left out stays in the registers across Redoubt: Dom0 leaves out
+    // x87, which Redoubt never touches (SvmSupport.Dom0Components).
+    public ulong SwitchedComponents;
 
     // No guest value left: every field zero.
     public readonly bool IsClear =>
         (Rax | Rbx | Rcx | Rdx | Rsi | Rdi | Rbp | R8 | R9 | R10 | R11 | R12 | R13 | R14 | R15 | GuestXsaveArea | GuestXcr0 | HostXcr0
-            | GuestSpecCtrl | HostSpecCtrl | GuestTscAux | HostTscAux | Dr0 | Dr1 | Dr2 | Dr3) == 0;
+            | GuestSpecCtrl | HostSpecCtrl | GuestTscAux | HostTscAux | Dr0 | Dr1 | Dr2 | Dr3 | SwitchedComponents) == 0;
 }

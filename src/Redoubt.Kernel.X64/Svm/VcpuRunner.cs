@@ -76,7 +76,7 @@ internal static unsafe class VcpuRunner
         *(uint*)(hardware.XsaveArea + 24) = 0x1F80;
         hardware.Switch = new SvmWorldSwitch
         {
-            GuestXsaveArea = hardware.XsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0,
+            GuestXsaveArea = hardware.XsaveArea, GuestXcr0 = 1, HostXcr0 = SvmSupport.HostXcr0, SwitchedComponents = SvmSupport.HostXcr0,
             GuestSpecCtrl = HostMsrs.HostSpecCtrl, HostSpecCtrl = HostMsrs.HostSpecCtrl,
         };
         VmcbSetup.InitializeRegisters(ref hardware.Switch, vcpu.State);
