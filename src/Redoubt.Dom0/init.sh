@@ -581,6 +581,37 @@ test_platform() {
         config_write "$lpc" $((0xF0)) $((target | 1))
         result rcba_after_move "$(printf '0x%08x' "$(config_read "$lpc" $((0xF0)))")"
     fi
+    # MSI message data of the first function with an MSI capability: lowest priority instead
+    # of fixed (the control: passes), then INIT (refused: reads back unchanged), then its own
+    # value back.
+    local msi=none at cap hops data
+    for entry in /sys/bus/pci/devices/*; do
+        [ $(($(config_read "$entry" 4) >> 20 & 1)) -eq 1 ] || continue
+        at=$(($(config_read "$entry" $((0x34))) & 0xFC))
+        hops=0
+        while [ "$at" -ge 64 ] && [ "$hops" -lt 48 ]; do
+            cap=$(config_read "$entry" "$at")
+            if [ $((cap & 0xFF)) -eq 5 ]; then
+                msi="${entry##*/}@$at"
+                break 2
+            fi
+            at=$((cap >> 8 & 0xFC))
+            hops=$((hops + 1))
+        done
+    done
+    result msi "$msi"
+    if [ "$msi" != none ]; then
+        data=$((at + 8))
+        [ $((cap >> 23 & 1)) -eq 0 ] || data=$((at + 12))
+        old=$(config_read "$entry" "$data")
+        result msi_old "$(printf '0x%08x' "$old")"
+        config_write "$entry" "$data" $(((old & ~0x700) | 0x100))
+        result msi_lowest_priority "$(printf '0x%08x' "$(config_read "$entry" "$data")")"
+        config_write "$entry" "$data" $(((old & ~0x700) | 0x500))
+        result msi_after_init "$(printf '0x%08x' "$(config_read "$entry" "$data")")"
+        config_write "$entry" "$data" "$old"
+        result msi_restored "$(printf '0x%08x' "$(config_read "$entry" "$data")")"
+    fi
 
     result mem_sleep "$(tr ' ' ',' </sys/power/mem_sleep)"
     echo deep >/sys/power/mem_sleep 2>/dev/null

@@ -11,6 +11,9 @@ namespace Redoubt.Kernel.Platform;
 //    PMBA (8086:7113, 40h-43h); every register from 40h up of an AMD northbridge function (bus
 //    0, device 18h: the DRAM, MMIO and configuration maps). In extended configuration space,
 //    the registers of SR-IOV and Resizable BAR capabilities (VF BARs and enable, BAR sizes).
+//    An MSI capability's message data keeps a delivery mode of fixed or lowest priority: SMI,
+//    NMI, INIT and ExtINT are Redoubt's to send (MSI-X tables live in BARs: the IOMMU's
+//    interrupt remapping covers those).
 // 4. While a function's memory decoding is on (command bit 1), a write to a memory BAR (either
 //    half of a 64-bit one, any width), to an enabled expansion ROM BAR, or to a bridge's memory
 //    or prefetchable window (base, limit, upper halves) must leave what it decodes where
@@ -38,6 +41,9 @@ public static class PciConfigFilter
     private const uint AmdVendor = 0x1022, AmdNorthbridgeDevice = 0x18;
     private const int ExtendedStart = 0x100;
     private const uint SriovId = 0x0010, ResizableBarId = 0x0015, VfResizableBarId = 0x0024;
+    // Status bit 4 (in the Command dword's upper half): a capability list at 34h.
+    private const uint CapabilityListPresent = 1u << 20, MsiId = 0x05, Msi64BitAddress = 1u << 23;
+    private const int CapabilityPointer = 0x34;
 
     public static PciVerdict Read<TConfig>(ref TConfig config, uint function, int offset, int size, out PciRule rule)
         where TConfig : struct, IPciConfig
@@ -101,6 +107,28 @@ public static class PciConfigFilter
         return false;
     }
 
+    // The dword holding the message data of the function's MSI capability (its low 16 bits), or
+    // -1. The list is walked from 34h (at most 48 entries, each pointer dword-aligned within
+    // 40h-FFh, so a looping or broken list ends); only headers of type 0 and 1 have it there.
+    private static int MsiDataDword<TConfig>(ref TConfig config, uint function)
+        where TConfig : struct, IPciConfig
+    {
+        if ((config.Read(function, Command) & CapabilityListPresent) == 0 || (config.Read(function, HeaderType) >> 16 & 0x7F) > 1)
+            return -1;
+        int at = (int)config.Read(function, CapabilityPointer) & 0xFC;
+        for (int hops = 0; hops < 48 && at >= 0x40; hops++)
+        {
+            uint header = config.Read(function, at);
+            if ((header & 0xFF) == MsiId)
+                return at + ((header & Msi64BitAddress) != 0 ? 0x0C : 0x08);
+            at = (int)(header >> 8) & 0xFC;
+        }
+        return -1;
+    }
+
+    // Message data whose delivery mode (bits 10:8) is fixed (0) or lowest priority (1).
+    private static bool IsOrdinaryDelivery(uint data) => (data >> 8 & 7) <= 1;
+
     // The dword after a write of size bytes of value at byte within it.
     public static uint Merge(uint current, int byteOffset, int size, uint value)
     {
@@ -125,7 +153,8 @@ public static class PciConfigFilter
                 return PciRule.None;
             if (dword >= ExtendedStart)
                 return InPlacingCapability(ref config, function, dword) ? PciRule.ExtendedCapability : PciRule.None;
-            return KeptRegister(function, config.Read(function, 0), dword);
+            PciRule kept = KeptRegister(function, config.Read(function, 0), dword);
+            return kept != PciRule.None || dword != MsiDataDword(ref config, function) || IsOrdinaryDelivery(next) ? kept : PciRule.MsiDeliveryMode;
         }
         uint headerType = config.Read(function, HeaderType) >> 16 & 0x7F;
         bool bridge = headerType == 1;

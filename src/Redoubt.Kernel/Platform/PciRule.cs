@@ -28,4 +28,7 @@ public enum PciRule : byte
     ExtendedCapability,
     // A CardBus bridge's BARs and windows while it decodes memory (Redoubt does not check them).
     CardBus,
+    // MSI message data with a delivery mode other than fixed or lowest priority (SMI, NMI, INIT,
+    // ExtINT): Dom0 would signal CPUs in ways only Redoubt may.
+    MsiDeliveryMode,
 }

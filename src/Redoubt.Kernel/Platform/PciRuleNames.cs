@@ -18,6 +18,7 @@ public static class PciRuleNames
         PciRule.ChipsetMap => "a chipset register that re-routes physical memory"u8,
         PciRule.ExtendedCapability => "an SR-IOV or Resizable BAR register"u8,
         PciRule.CardBus => "a CardBus bridge's decoding"u8,
+        PciRule.MsiDeliveryMode => "an MSI delivery mode of SMI, NMI, INIT or ExtINT"u8,
         _ => "nothing"u8,
     };
 }

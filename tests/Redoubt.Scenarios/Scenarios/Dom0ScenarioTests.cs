@@ -213,6 +213,13 @@ public sealed class Dom0ScenarioTests(RedoubtImages images)
         Assert.Equal(T("rcba_old"), T("rcba_same_value"));
         Assert.Equal(T("rcba_old"), T("rcba_after_move"));
         Assert.Matches(@"\[WARN\] dom0: refused PCI configuration write of 0x[0-9a-f]+ at .*: a chipset register that re-routes physical memory", run.RedoubtLog);
+        // MSI: a lowest-priority delivery mode is written (the control), INIT is not.
+        Assert.NotEqual("none", T("msi"));
+        string lowest = $"0x{(Convert.ToUInt32(T("msi_old"), 16) & ~0x700u) | 0x100u:x8}";
+        Assert.Equal(lowest, T("msi_lowest_priority"));
+        Assert.Equal(lowest, T("msi_after_init"));
+        Assert.Equal(T("msi_old"), T("msi_restored"));
+        Assert.Matches(@"\[WARN\] dom0: refused PCI configuration write of 0x[0-9a-f]+ at .*: an MSI delivery mode of SMI, NMI, INIT or ExtINT", run.RedoubtLog);
         // Suspend to RAM: refused with a clear line, and Dom0 went on.
         Assert.Contains("deep", T("mem_sleep"));
         Assert.Equal("alive", T("after_s3"));
