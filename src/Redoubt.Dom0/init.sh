@@ -382,15 +382,23 @@ test_boundary() {
 # 0), Info and VmReport aimed at it (now the VM's), reclaimed (0) and both served there again.
 call_status() { redoubt-probe call "$@" | sed -n 's/^call status=\([0-9]*\).*/\1/p'; }
 call_result0() { redoubt-probe call "$@" | sed -n 's/^call .*result0=\(0x[0-9a-f]*\).*/\1/p'; }
-test_buffers() {
-    local info=0x00 create=0x10 destroy=0x11 donate=0x12 reclaim=0x13 report=0x1b size=96 kept vm line range
+# The start of the first Reserved range of /proc/iomem at or above 1 MiB (memory Redoubt keeps),
+# or of the last Reserved range when none is.
+first_reserved_above_1m() {
+    local line range start=0
     while IFS= read -r line; do
         range=${line%% : *}
         [ "${line#* : }" = "Reserved" ] || continue
         range=${range##* }
-        kept=$((0x${range%-*}))
-        [ "$kept" -ge 1048576 ] && break
+        start=$((0x${range%-*}))
+        [ "$start" -ge 1048576 ] && break
     done </proc/iomem
+    echo "$start"
+}
+
+test_buffers() {
+    local info=0x00 create=0x10 destroy=0x11 donate=0x12 reclaim=0x13 report=0x1b size=96 kept vm
+    kept=$(first_reserved_above_1m)
     result kept "$(printf '0x%x' "$kept")"
     result info_page0 "$(call_status $info 0x100 $size)"
     result info_page0_abi "$(dd if=/dev/mem bs=8 count=1 skip=32 2>/dev/null | od -An -tx8 | tr -d ' ')"
@@ -535,7 +543,7 @@ test_platform() {
     result after_64 alive
     pci_classes
 
-    local entry bar=none offset old command mask
+    local entry bar=none offset old command mask target=0
     for entry in /sys/bus/pci/devices/*; do
         command=$(config_read "$entry" 4)
         [ $((command & 2)) -ne 0 ] || continue
@@ -558,14 +566,7 @@ test_platform() {
         result bar_sizing "$(printf '0x%08x' "$mask")"
         config_write "$entry" "$offset" "$old"
         result bar_restored "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
-        local line range target=0
-        while IFS= read -r line; do
-            range=${line%% : *}
-            [ "${line#* : }" = "Reserved" ] || continue
-            range=${range##* }
-            target=$((0x${range%-*}))
-            [ "$target" -ge 1048576 ] && break
-        done </proc/iomem
+        target=$(first_reserved_above_1m)
         result bar_target "$(printf '0x%08x' "$target")"
         config_write "$entry" "$offset" "$target"
         result bar_after_move "$(printf '0x%08x' "$(config_read "$entry" "$offset")")"
